@@ -1,0 +1,1 @@
+"""Benchmarks: DDXPlus readers, metrics and runners."""

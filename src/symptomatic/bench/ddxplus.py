@@ -1,0 +1,228 @@
+"""Read patients in the official DDXPlus CSV format, and score the engine on them.
+
+Columns: AGE, DIFFERENTIAL_DIAGNOSIS (python-literal list of [pathology, probability]),
+SEX (M/F), PATHOLOGY, EVIDENCES (python-literal list: ``E_91`` binary present,
+``E_54_@_V_179`` categorical or multi-choice value, ``E_56_@_7`` scale value),
+INITIAL_EVIDENCE. The same reader takes the shared samples and the full 1.3 M-patient
+release a user downloads.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from symptomatic._errors import InputError
+from symptomatic.engine import CompiledModel, full_observation_scores, normalise_rows
+from symptomatic.knowledge import KnowledgeBase
+
+REQUIRED_COLUMNS = ("AGE", "SEX", "PATHOLOGY", "EVIDENCES", "INITIAL_EVIDENCE")
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    age: int
+    sex: str
+    pathology: str
+    evidences: tuple[str, ...]  # raw tokens, e.g. "E_91", "E_54_@_V_179"
+    initial: str
+    differential: tuple[tuple[str, float], ...]
+
+    def answers(self) -> dict[str, list[str]]:
+        """Evidence code -> values ("present" for a binary evidence)."""
+        out: dict[str, list[str]] = {}
+        for tok in self.evidences:
+            code, sep, value = tok.partition("_@_")
+            out.setdefault(code, []).append(value if sep else "present")
+        return out
+
+
+def _parse_list(text: str) -> list[str]:
+    text = text.strip()
+    if not text.startswith("[") or not text.endswith("]"):
+        raise ValueError(text[:40])
+    inner = text[1:-1].strip()
+    if not inner:
+        return []
+    return [t.strip().strip("'\"") for t in inner.split(",")]
+
+
+def read_patients(path: str | Path, *, limit: int | None = None) -> Iterator[Patient]:
+    """Patients of a DDXPlus CSV file; bad rows raise InputError naming the row."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("PATIENTS_CSV", "file not found", str(path))
+    with p.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(
+                "PATIENTS_CSV", f"missing DDXPlus columns {missing}", reader.fieldnames
+            )
+        for n, row in enumerate(reader, start=2):
+            if limit is not None and n - 2 >= limit:
+                return
+            try:
+                diff_raw = row.get("DIFFERENTIAL_DIAGNOSIS") or "[]"
+                differential = tuple((str(a), float(b)) for a, b in ast.literal_eval(diff_raw))
+                yield Patient(
+                    age=int(row["AGE"]),
+                    sex=row["SEX"],
+                    pathology=row["PATHOLOGY"],
+                    evidences=tuple(_parse_list(row["EVIDENCES"])),
+                    initial=row["INITIAL_EVIDENCE"],
+                    differential=differential,
+                )
+            except (ValueError, SyntaxError, TypeError) as exc:
+                raise InputError(f"{p.name}: row {n}", "not in the DDXPlus format", str(exc)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Patients as arrays for the vectorised full-observation path."""
+
+    present: np.ndarray  # (n, B) float
+    values: np.ndarray  # (n, V) float
+    ages: np.ndarray  # (n,)
+    truth: np.ndarray  # (n,) condition index
+    differentials: list[dict[int, float]]
+
+
+def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Patient]) -> Encoded:
+    index = {c.source_name: i for i, c in enumerate(kb.conditions)}
+    bcol = {code: j for j, code in enumerate(model.binary_codes)}
+    vcol = {
+        (model.slot_evidence[s], model.slot_value[s]): j for j, s in enumerate(model.value_slots)
+    }
+    n = len(patients)
+    present = np.zeros((n, len(bcol)))
+    values = np.zeros((n, len(vcol)))
+    truth = np.empty(n, dtype=np.intp)
+    diffs: list[dict[int, float]] = []
+    for i, pt in enumerate(patients):
+        if pt.pathology not in index:
+            raise InputError("PATHOLOGY", "unknown DDXPlus pathology", pt.pathology)
+        truth[i] = index[pt.pathology]
+        mentions: dict[str, int] = {}
+        for tok in pt.evidences:
+            code, sep, _ = tok.partition("_@_")
+            if sep:
+                mentions[code] = mentions.get(code, 0) + 1
+        for tok in pt.evidences:
+            code, sep, value = tok.partition("_@_")
+            if sep:
+                j = vcol.get((code, value))
+                if j is None:
+                    raise InputError("EVIDENCES", "unknown evidence value", tok)
+                values[i, j] += 1.0 / mentions[code] if code in model.multi_codes else 1.0
+            else:
+                j = bcol.get(code)
+                if j is None:
+                    raise InputError("EVIDENCES", "unknown binary evidence", tok)
+                present[i, j] = 1.0
+        diffs.append({index[name]: p for name, p in pt.differential if name in index})
+    ages = np.array([pt.age for pt in patients], dtype=np.float64)
+    return Encoded(present, values, ages, truth, diffs)
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 15) -> float:
+    """ECE of the top-1 confidence, equal-width bins."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    n = len(confidence)
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        mask = (confidence > lo) & (confidence <= hi)
+        if mask.any():
+            ece += mask.sum() / n * abs(float(correct[mask].mean()) - float(confidence[mask].mean()))
+    return float(ece)
+
+
+def differential_metrics(
+    probs: np.ndarray, truth_diffs: list[dict[int, float]], threshold: float = 0.01
+) -> dict[str, float]:
+    """DDR, DDP and DDF1 as in the DDXPlus paper (probabilities <= 0.01 dropped)."""
+    recalls, precisions = [], []
+    for row, gt in zip(probs, truth_diffs, strict=True):
+        pred = set(np.flatnonzero(row > threshold).tolist())
+        true = {k for k, v in gt.items() if v > threshold}
+        if not true:
+            continue
+        inter = len(pred & true)
+        recalls.append(inter / len(true))
+        precisions.append(inter / len(pred) if pred else 0.0)
+    ddr = float(np.mean(recalls)) if recalls else 0.0
+    ddp = float(np.mean(precisions)) if precisions else 0.0
+    ddf1 = 2 * ddr * ddp / (ddr + ddp) if ddr + ddp else 0.0
+    return {"ddr": ddr, "ddp": ddp, "ddf1": ddf1}
+
+
+def top_k_accuracy(probs: np.ndarray, truth: np.ndarray, k: int) -> float:
+    top = np.argsort(-probs, axis=1)[:, :k]
+    return float((top == truth[:, None]).any(axis=1).mean())
+
+
+def run_full(
+    kb: KnowledgeBase,
+    model: CompiledModel,
+    path: str | Path,
+    *,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, float | int | str]:
+    """The 'full' benchmark: every evidence of each patient observed at once."""
+    import time
+
+    t0 = time.perf_counter()
+    patients = list(read_patients(path, limit=limit))
+    if not patients:
+        raise InputError("PATIENTS_CSV", "has no patients", str(path))
+    enc = encode_patients(kb, model, patients)
+    t1 = time.perf_counter()
+    chunk = 65536
+    probs = np.empty((len(patients), model.n_conditions))
+    for start in range(0, len(patients), chunk):
+        sl = slice(start, start + chunk)
+        probs[sl] = normalise_rows(
+            full_observation_scores(model, enc.present[sl], enc.values[sl], enc.ages[sl])
+        )
+        if progress is not None:
+            progress(min(start + chunk, len(patients)), len(patients))
+    t2 = time.perf_counter()
+    top1 = probs.argmax(axis=1)
+    out: dict[str, float | int | str] = {
+        "dataset": Path(path).name,
+        "mode": "full",
+        "n": len(patients),
+        "gtpa@1": top_k_accuracy(probs, enc.truth, 1),
+        "gtpa@3": top_k_accuracy(probs, enc.truth, 3),
+        "gtpa@5": top_k_accuracy(probs, enc.truth, 5),
+    }
+    out.update(differential_metrics(probs, enc.differentials))
+    out["ece"] = expected_calibration_error(probs.max(axis=1), top1 == enc.truth)
+    out["temperature"] = model.temperature
+    out["cases_per_second"] = len(patients) / max(t2 - t1, 1e-9)
+    out["end_to_end_cases_per_second"] = len(patients) / max(t2 - t0, 1e-9)
+    out["kb_sha256"] = kb.sha256
+    return {k: round(v, 5) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def default_progress() -> Callable[[int, int], None] | None:
+    """A progress printer on a terminal's stderr; None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show

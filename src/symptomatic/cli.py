@@ -1,0 +1,296 @@
+"""The ``symptomatic`` command line.
+
+Thin: every command calls the public Python API and adds nothing medical of its own.
+Imports are lazy so that ``symptomatic check --json`` starts fast. Bad input prints one
+line ``symptomatic: error: ...`` and exits with code 2; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from symptomatic._checker import Result
+    from symptomatic.knowledge import KnowledgeBase
+
+EXIT_INPUT = 2
+EXIT_KNOWLEDGE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    from symptomatic import __version__
+
+    p = argparse.ArgumentParser(
+        prog="symptomatic",
+        description="Offline symptom checker and triage assistant. Not a diagnosis.",
+    )
+    p.add_argument("--version", action="store_true", help="print version and knowledge base")
+    p.add_argument("--kb", metavar="DIR", help="use the knowledge base in DIR")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="differential and care level for one case")
+    c.add_argument("text", nargs="*", help="symptoms in your own words (English or French)")
+    c.add_argument("--age", type=float, help="age in years (0-120)")
+    c.add_argument("--sex", help="male or female (also M or F)")
+    c.add_argument("--yes", action="append", default=[], metavar="EVIDENCE[=VALUE]",
+                   help="an evidence that is present, by code or short name; repeatable")
+    c.add_argument("--no", action="append", default=[], metavar="EVIDENCE",
+                   help="an evidence that is absent; repeatable")
+    c.add_argument("--unknown", action="append", default=[], metavar="EVIDENCE",
+                   help="asked, but the answer is not known; repeatable")
+    c.add_argument("--lang", choices=["en", "fr"], help="language of the text and the answer")
+    c.add_argument("--json", action="store_true", help="print the JSON answer")
+
+    lc = sub.add_parser("conditions", help="list the conditions the model knows")
+    lc.add_argument("--lang", choices=["en", "fr"], default="en")
+    lc.add_argument("--json", action="store_true")
+
+    le = sub.add_parser("evidences", help="list or search the evidences (symptoms, history)")
+    le.add_argument("--search", metavar="WORD", help="only those whose name or question has WORD")
+    le.add_argument("--lang", choices=["en", "fr"], default="en")
+    le.add_argument("--json", action="store_true")
+
+    sub.add_parser("validate", help="validate the knowledge base against its schema")
+
+    b = sub.add_parser("bench", help="benchmarks")
+    bsub = b.add_subparsers(dest="bench", metavar="BENCH")
+    bd = bsub.add_parser("ddxplus", help="run on patients in the DDXPlus CSV format")
+    bd.add_argument("patients_csv", metavar="PATIENTS_CSV")
+    bd.add_argument("--mode", choices=["full", "interactive"], default="full")
+    bd.add_argument("--max-questions", type=int, default=30)
+    bd.add_argument("--limit", type=int, help="only the first N patients")
+    bd.add_argument("--json", action="store_true")
+    p.set_defaults(version_string=f"symptomatic {__version__}")
+    return p
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> int:
+    print(f"symptomatic: error: {message}", file=sys.stderr)
+    return code
+
+
+def _kb(args: argparse.Namespace) -> KnowledgeBase:
+    from symptomatic.knowledge import load_knowledge
+
+    return load_knowledge(args.kb)
+
+
+def _findings(args: argparse.Namespace) -> list[Any]:
+    from symptomatic._case import Finding
+
+    out = []
+    for status, items in (("present", args.yes), ("absent", args.no), ("unknown", args.unknown)):
+        for item in items:
+            name, sep, value = item.partition("=")
+            if sep and status != "present":
+                return _bad_value(item)
+            out.append(Finding(name, status, value if sep else None))  # type: ignore[arg-type]
+    return out
+
+
+def _bad_value(item: str) -> list[Any]:
+    from symptomatic._errors import InputError
+
+    raise InputError("--no/--unknown", "takes an evidence without a value", item)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from symptomatic._checker import Checker
+
+    checker = Checker(knowledge=_kb(args))
+    text = " ".join(args.text) if args.text else None
+    result = checker.check(
+        age=args.age, sex=args.sex, findings=_findings(args), text=text, lang=args.lang
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        _print_result(result)
+    return 0
+
+
+_LEVEL_STYLE = {
+    "emergency_ambulance": "bold white on red",
+    "emergency": "bold white on red",
+    "consultation_24": "bold black on yellow",
+    "consultation": "bold black on cyan",
+    "self_care": "bold black on green",
+}
+
+
+def _print_result(result: Result) -> None:
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from symptomatic.language.compose import phrases
+
+    console = Console()
+    level_name = phrases(result.lang)["level_name"][result.triage.level]
+    console.print(Panel(level_name, style=_LEVEL_STYLE[result.triage.level], expand=False))
+    if result.differential:
+        table = Table(title="Possible conditions" if result.lang == "en" else "Problèmes possibles")
+        table.add_column("#", justify="right")
+        table.add_column("condition" if result.lang == "en" else "problème")
+        table.add_column("ICD-10")
+        table.add_column("chance", justify="right")
+        table.add_column("for" if result.lang == "en" else "pour")
+        table.add_column("against" if result.lang == "en" else "contre")
+        for i, c in enumerate(result.differential, start=1):
+            table.add_row(
+                str(i),
+                c.name,
+                c.icd10,
+                f"{100 * c.probability:.0f} %",
+                ", ".join(r.label for r in c.reasons_for[:3]),
+                ", ".join(r.label for r in c.reasons_against[:2]),
+            )
+        console.print(table)
+    if result.not_understood:
+        label = "Not understood" if result.lang == "en" else "Pas compris"
+        console.print(f"[dim]{label}: " + "; ".join(s.text for s in result.not_understood) + "[/]")
+    console.print(result.summary, markup=False, highlight=False)
+
+
+def cmd_conditions(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    rows = [
+        {"id": c.id, "name": c.name[args.lang], "icd10": c.icd10, "severity": c.severity,
+         "care_level": c.care_level}
+        for c in kb.conditions
+    ]
+    rows.sort(key=lambda r: str(r["name"]))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} conditions")
+    for col in ("id", "name", "icd10", "severity", "care_level"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(r[k]) for k in ("id", "name", "icd10", "severity", "care_level")))
+    Console().print(table)
+    return 0
+
+
+def cmd_evidences(args: argparse.Namespace) -> int:
+    from symptomatic._case import _slug
+
+    kb = _kb(args)
+    word = _slug(args.search) if args.search else None
+    rows = []
+    for e in kb.evidences:
+        t = e.text[args.lang]
+        hay = _slug(" ".join([e.code, e.slug, t.question, t.present, e.text["en"].question]))
+        if word and word not in hay:
+            continue
+        rows.append({
+            "code": e.code, "name": e.slug, "type": e.type, "parent": e.parent,
+            "history": e.antecedent, "question": t.question,
+            "values": [] if e.scale else [
+                {"value": v, "label": kb.value_labels[v][args.lang]} for v in e.values
+            ],
+            "scale": e.scale,
+        })
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} evidences")
+    for col in ("code", "name", "type", "question"):
+        table.add_column(col)
+    for r in rows:
+        kind = "0-10" if r["scale"] else str(r["type"])
+        table.add_row(str(r["code"]), str(r["name"]), kind, str(r["question"]))
+    Console().print(table)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from symptomatic.knowledge import validate_knowledge
+
+    where = args.kb or resources.files("symptomatic.knowledge") / "data"
+    problems = validate_knowledge(where)
+    for prob in problems:
+        print(f"symptomatic: invalid: {prob}", file=sys.stderr)
+    if problems:
+        return EXIT_KNOWLEDGE
+    kb = _kb(args)
+    print(f"knowledge base valid: {len(kb.conditions)} conditions, {len(kb.evidences)} "
+          f"evidences, {len(kb.red_flags)} red-flag rules, sha256 {kb.sha256[:16]}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench != "ddxplus":
+        return _fail("bench: choose a benchmark: ddxplus")
+    from symptomatic.bench.ddxplus import default_progress, run_full
+    from symptomatic.engine import compile_model
+
+    kb = _kb(args)
+    model = compile_model(kb)
+    progress = None if args.json else default_progress()
+    if args.mode == "full":
+        out = run_full(kb, model, args.patients_csv, limit=args.limit, progress=progress)
+    else:
+        from symptomatic.bench.interactive import run_interactive
+
+        out = run_interactive(
+            kb, args.patients_csv, max_questions=args.max_questions, limit=args.limit,
+            progress=progress,
+        )
+    if args.json:
+        print(json.dumps(out, indent=1))
+    else:
+        for k, v in out.items():
+            print(f"{k:>28}  {v}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from symptomatic._errors import InputError, KnowledgeError, SymptomaticError
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.version:
+            kb = _kb(args)
+            print(f"{args.version_string} (knowledge base {kb.version}, sha256 "
+                  f"{kb.sha256[:16]}; {kb.attribution})")
+            return 0
+        handlers = {
+            "check": cmd_check,
+            "conditions": cmd_conditions,
+            "evidences": cmd_evidences,
+            "validate": cmd_validate,
+            "bench": cmd_bench,
+        }
+        handler = handlers.get(args.command)
+        if handler is None:
+            parser.print_help()
+            return EXIT_INPUT
+        return handler(args)
+    except InputError as exc:
+        return _fail(str(exc))
+    except KnowledgeError as exc:
+        return _fail(f"knowledge base: {exc}", EXIT_KNOWLEDGE)
+    except SymptomaticError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
