@@ -28,8 +28,15 @@ Status = Literal["present", "absent", "unknown"]
 Sex = Literal["male", "female"]
 STATUSES: tuple[Status, ...] = ("present", "absent", "unknown")
 _SEXES: dict[str, Sex] = {
-    "male": "male", "m": "male", "man": "male", "homme": "male", "h": "male",
-    "female": "female", "f": "female", "woman": "female", "femme": "female",
+    "male": "male",
+    "m": "male",
+    "man": "male",
+    "homme": "male",
+    "h": "male",
+    "female": "female",
+    "f": "female",
+    "woman": "female",
+    "femme": "female",
 }
 
 
@@ -81,7 +88,9 @@ def check_sex(sex: str | None) -> Sex | None:
     normal = _SEXES.get(str(sex).strip().lower())
     if normal is None:
         close = difflib.get_close_matches(str(sex).lower(), ["male", "female"], n=1, cutoff=0.3)
-        raise InputError("sex", "must be male or female (also M or F)", sex, close or ["male", "female"])
+        raise InputError(
+            "sex", "must be male or female (also M or F)", sex, close or ["male", "female"]
+        )
     return normal
 
 
@@ -141,7 +150,9 @@ def make_case(
                 "value",
                 f"{ev.slug} needs a value (name=value), one of its choices",
                 f.evidence,
-                [kb.value_labels[v]["en"] for v in ev.values[:3]] if not ev.scale else ["0", "5", "10"],
+                [kb.value_labels[v]["en"] for v in ev.values[:3]]
+                if not ev.scale
+                else ["0", "5", "10"],
             )
         f = replace(f, evidence=ev.code, value=value)
         key = (ev.code, value)
@@ -154,7 +165,9 @@ def make_case(
             for (code, v), other in checked.items():
                 if code == ev.code and v != value and other.status == "present":
                     raise ConflictingAnswerError(
-                        "findings", f"{ev.slug} takes one value, got two", f"{other.value} and {value}"
+                        "findings",
+                        f"{ev.slug} takes one value, got two",
+                        f"{other.value} and {value}",
                     )
         checked[key] = f
     # A present follow-up implies its parent question was answered yes.

@@ -270,9 +270,7 @@ class Checker:
             return True, compose.unexplained_reason(top.name[lang], labels, lang)
         return False, ""
 
-    def _condition(
-        self, i: int, p: float, slots: Any, probs: Any, lang: str
-    ) -> ConditionResult:
+    def _condition(self, i: int, p: float, slots: Any, probs: Any, lang: str) -> ConditionResult:
         kb = self.kb
         c = kb.conditions[i]
         contribs = explain(self.model, slots, probs, i)

@@ -22,7 +22,7 @@ URGENT_LEVELS: Final[frozenset[str]] = frozenset({"emergency_ambulance", "emerge
 
 def urgency(level: str) -> int:
     """0 for the most urgent level, 4 for self-care."""
-    return CARE_LEVELS.index(level)  # type: ignore[arg-type]
+    return CARE_LEVELS.index(level)  # type: ignore[arg-type,unused-ignore]
 
 
 def most_urgent(levels: list[CareLevel]) -> CareLevel:

@@ -36,12 +36,27 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("text", nargs="*", help="symptoms in your own words (English or French)")
     c.add_argument("--age", type=float, help="age in years (0-120)")
     c.add_argument("--sex", help="male or female (also M or F)")
-    c.add_argument("--yes", action="append", default=[], metavar="EVIDENCE[=VALUE]",
-                   help="an evidence that is present, by code or short name; repeatable")
-    c.add_argument("--no", action="append", default=[], metavar="EVIDENCE",
-                   help="an evidence that is absent; repeatable")
-    c.add_argument("--unknown", action="append", default=[], metavar="EVIDENCE",
-                   help="asked, but the answer is not known; repeatable")
+    c.add_argument(
+        "--yes",
+        action="append",
+        default=[],
+        metavar="EVIDENCE[=VALUE]",
+        help="an evidence that is present, by code or short name; repeatable",
+    )
+    c.add_argument(
+        "--no",
+        action="append",
+        default=[],
+        metavar="EVIDENCE",
+        help="an evidence that is absent; repeatable",
+    )
+    c.add_argument(
+        "--unknown",
+        action="append",
+        default=[],
+        metavar="EVIDENCE",
+        help="asked, but the answer is not known; repeatable",
+    )
     c.add_argument("--lang", choices=["en", "fr"], help="language of the text and the answer")
     c.add_argument("--json", action="store_true", help="print the JSON answer")
 
@@ -159,8 +174,13 @@ def _print_result(result: Result) -> None:
 def cmd_conditions(args: argparse.Namespace) -> int:
     kb = _kb(args)
     rows = [
-        {"id": c.id, "name": c.name[args.lang], "icd10": c.icd10, "severity": c.severity,
-         "care_level": c.care_level}
+        {
+            "id": c.id,
+            "name": c.name[args.lang],
+            "icd10": c.icd10,
+            "severity": c.severity,
+            "care_level": c.care_level,
+        }
         for c in kb.conditions
     ]
     rows.sort(key=lambda r: str(r["name"]))
@@ -190,14 +210,20 @@ def cmd_evidences(args: argparse.Namespace) -> int:
         hay = _slug(" ".join([e.code, e.slug, t.question, t.present, e.text["en"].question]))
         if word and word not in hay:
             continue
-        rows.append({
-            "code": e.code, "name": e.slug, "type": e.type, "parent": e.parent,
-            "history": e.antecedent, "question": t.question,
-            "values": [] if e.scale else [
-                {"value": v, "label": kb.value_labels[v][args.lang]} for v in e.values
-            ],
-            "scale": e.scale,
-        })
+        rows.append(
+            {
+                "code": e.code,
+                "name": e.slug,
+                "type": e.type,
+                "parent": e.parent,
+                "history": e.antecedent,
+                "question": t.question,
+                "values": []
+                if e.scale
+                else [{"value": v, "label": kb.value_labels[v][args.lang]} for v in e.values],
+                "scale": e.scale,
+            }
+        )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
@@ -226,8 +252,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         return EXIT_KNOWLEDGE
     kb = _kb(args)
-    print(f"knowledge base valid: {len(kb.conditions)} conditions, {len(kb.evidences)} "
-          f"evidences, {len(kb.red_flags)} red-flag rules, sha256 {kb.sha256[:16]}")
+    print(
+        f"knowledge base valid: {len(kb.conditions)} conditions, {len(kb.evidences)} "
+        f"evidences, {len(kb.red_flags)} red-flag rules, sha256 {kb.sha256[:16]}"
+    )
     return 0
 
 
@@ -246,7 +274,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from symptomatic.bench.interactive import run_interactive
 
         out = run_interactive(
-            kb, args.patients_csv, max_questions=args.max_questions, limit=args.limit,
+            kb,
+            args.patients_csv,
+            max_questions=args.max_questions,
+            limit=args.limit,
             progress=progress,
         )
     if args.json:
@@ -265,8 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.version:
             kb = _kb(args)
-            print(f"{args.version_string} (knowledge base {kb.version}, sha256 "
-                  f"{kb.sha256[:16]}; {kb.attribution})")
+            print(
+                f"{args.version_string} (knowledge base {kb.version}, sha256 "
+                f"{kb.sha256[:16]}; {kb.attribution})"
+            )
             return 0
         handlers = {
             "check": cmd_check,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import itertools
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -80,7 +81,9 @@ def read_patients(path: str | Path, *, limit: int | None = None) -> Iterator[Pat
                     differential=differential,
                 )
             except (ValueError, SyntaxError, TypeError) as exc:
-                raise InputError(f"{p.name}: row {n}", "not in the DDXPlus format", str(exc)) from None
+                raise InputError(
+                    f"{p.name}: row {n}", "not in the DDXPlus format", str(exc)
+                ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,15 +134,19 @@ def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Pati
     return Encoded(present, values, ages, truth, diffs)
 
 
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 15) -> float:
+def expected_calibration_error(
+    confidence: np.ndarray, correct: np.ndarray, bins: int = 15
+) -> float:
     """ECE of the top-1 confidence, equal-width bins."""
     edges = np.linspace(0.0, 1.0, bins + 1)
     ece = 0.0
     n = len(confidence)
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         mask = (confidence > lo) & (confidence <= hi)
         if mask.any():
-            ece += mask.sum() / n * abs(float(correct[mask].mean()) - float(confidence[mask].mean()))
+            ece += (
+                mask.sum() / n * abs(float(correct[mask].mean()) - float(confidence[mask].mean()))
+            )
     return float(ece)
 
 

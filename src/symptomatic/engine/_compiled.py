@@ -100,7 +100,11 @@ def compile_model(kb: KnowledgeBase, *, temperature: float | None = None) -> Com
         log_lik=log_lik,
         slot_evidence=tuple(slot_evidence),
         slot_value=tuple(slot_value),
-        slot_index={(e, v): i for i, (e, v) in enumerate(zip(slot_evidence, slot_value, strict=True)) if v is not None},
+        slot_index={
+            (e, v): i
+            for i, (e, v) in enumerate(zip(slot_evidence, slot_value, strict=True))
+            if v is not None
+        },
         evidence_slots=evidence_slots,
         severity=np.array([c.severity for c in kb.conditions], dtype=np.int64),
         age_bands=tuple(age["bands"]) if age else (),

@@ -24,7 +24,7 @@ import numpy as np
 
 from symptomatic._levels import CareLevel, most_urgent, urgency
 from symptomatic.engine._compiled import FloatArray
-from symptomatic.knowledge import KnowledgeBase, RedFlagRule
+from symptomatic.knowledge import Clause, KnowledgeBase, RedFlagRule
 
 ReasonKind = Literal["red_flag", "severe_plausible", "likely", "outside_knowledge", "no_symptoms"]
 
@@ -52,24 +52,21 @@ def fired_rules(
 
     ``present`` maps each present evidence code to its values (``None`` for binaries).
     """
-    out = []
-    for rule in kb.red_flags:
-        ok = True
-        for clause in rule.all_of:
-            values = present.get(clause.evidence)
-            if values is None:
-                ok = False
-            elif clause.values and not any(v in clause.values for v in values):
-                ok = False
-            elif clause.min_value is not None and not any(
-                v is not None and v.isdigit() and int(v) >= clause.min_value for v in values
-            ):
-                ok = False
-            if not ok:
-                break
-        if ok:
-            out.append(rule)
-    return out
+    return [
+        rule
+        for rule in kb.red_flags
+        if all(_holds(clause, present.get(clause.evidence)) for clause in rule.all_of)
+    ]
+
+
+def _holds(clause: Clause, values: Collection[str | None] | None) -> bool:
+    if values is None:
+        return False
+    if clause.values and not any(v in clause.values for v in values):
+        return False
+    return clause.min_value is None or any(
+        v is not None and v.isdigit() and int(v) >= clause.min_value for v in values
+    )
 
 
 def triage(

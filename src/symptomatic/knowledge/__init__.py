@@ -8,6 +8,8 @@ checks and the tests for the packaged data, and on every load of a caller's own 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from symptomatic.knowledge._model import (
     Clause,
     Condition,
@@ -18,7 +20,9 @@ from symptomatic.knowledge._model import (
     RedFlagRule,
     load_knowledge,
 )
-from symptomatic.knowledge._validate import validate_knowledge
+
+if TYPE_CHECKING:
+    from symptomatic.knowledge._validate import validate_knowledge
 
 __all__ = [
     "Clause",
@@ -31,3 +35,11 @@ __all__ = [
     "load_knowledge",
     "validate_knowledge",
 ]
+
+
+def __getattr__(name: str) -> Any:  # the schema (pydantic) loads only when asked for
+    if name == "validate_knowledge":
+        from symptomatic.knowledge._validate import validate_knowledge
+
+        return validate_knowledge
+    raise AttributeError(name)

@@ -189,9 +189,7 @@ def _build(directory: Traversable) -> KnowledgeBase:
                 values=tuple(e["values"]),
                 default=e["default"],
                 scale=bool(e["scale"]),
-                text={
-                    lang: EvidenceText(**text["evidences"][e["code"]][lang]) for lang in LANGS
-                },
+                text={lang: EvidenceText(**text["evidences"][e["code"]][lang]) for lang in LANGS},
             )
             for e in model["evidences"]
         )
@@ -254,7 +252,9 @@ _cache: dict[str, KnowledgeBase] = {}
 _lock = threading.Lock()
 
 
-def load_knowledge(directory: str | Path | None = None, *, validate: bool | None = None) -> KnowledgeBase:
+def load_knowledge(
+    directory: str | Path | None = None, *, validate: bool | None = None
+) -> KnowledgeBase:
     """Load a knowledge base, once per directory.
 
     ``directory=None`` loads the packaged knowledge base. A caller's own directory is

@@ -31,7 +31,9 @@ class _Strict(BaseModel):
 # ---- ddxplus_model.json (generated) -------------------------------------------------
 class ModelCondition(_Strict):
     source_name: Text
-    icd10: Annotated[str, Field(pattern=r"^[A-Z][0-9]{2}(\.[0-9A-Z]+)?(, [A-Z][0-9]{2}(\.[0-9A-Z]+)?)*$")]
+    icd10: Annotated[
+        str, Field(pattern=r"^[A-Z][0-9]{2}(\.[0-9A-Z]+)?(, [A-Z][0-9]{2}(\.[0-9A-Z]+)?)*$")
+    ]
     severity: Annotated[int, Field(ge=1, le=5)]
     prior: Prob
     train_count: Annotated[int, Field(ge=0)]
@@ -216,9 +218,7 @@ def validate_knowledge(directory: str | Path | Traversable) -> list[KnowledgeErr
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(err["loc"])
-                problems.append(
-                    KnowledgeError(name, _path(loc), err["msg"], _dig(doc, loc))
-                )
+                problems.append(KnowledgeError(name, _path(loc), err["msg"], _dig(doc, loc)))
     if problems:
         return problems
     _cross_checks(parsed, problems)
@@ -273,8 +273,12 @@ def _cross_checks(parsed: dict[str, Any], problems: list[KnowledgeError]) -> Non
                 continue
             for k, p in enumerate(cells):
                 if not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
-                    bad(mf, f"$.likelihood.{code}[{j}]" + ("" if ev.type == "binary" else f"[{k}]"),
-                        "a probability must be a number in [0, 1]", p)
+                    bad(
+                        mf,
+                        f"$.likelihood.{code}[{j}]" + ("" if ev.type == "binary" else f"[{k}]"),
+                        "a probability must be a number in [0, 1]",
+                        p,
+                    )
     if model.age_model is not None:
         am = model.age_model
         if len(am.log_ratio) != n_cond or any(len(r) != len(am.bands) - 1 for r in am.log_ratio):
@@ -284,13 +288,18 @@ def _cross_checks(parsed: dict[str, Any], problems: list[KnowledgeError]) -> Non
     names = {c.source_name for c in model.conditions}
     seen_ids: set[str] = set()
     seen_src: set[str] = set()
-    for i, entry in enumerate(conds.conditions):
-        if entry.id in seen_ids:
-            bad(cf, f"$.conditions[{i}].id", "condition ids must be unique", entry.id)
-        seen_ids.add(entry.id)
-        if entry.source_name not in names:
-            bad(cf, f"$.conditions[{i}].source_name", "no such condition in the model", entry.source_name)
-        seen_src.add(entry.source_name)
+    for i, centry in enumerate(conds.conditions):
+        if centry.id in seen_ids:
+            bad(cf, f"$.conditions[{i}].id", "condition ids must be unique", centry.id)
+        seen_ids.add(centry.id)
+        if centry.source_name not in names:
+            bad(
+                cf,
+                f"$.conditions[{i}].source_name",
+                "no such condition in the model",
+                centry.source_name,
+            )
+        seen_src.add(centry.source_name)
     for missing in sorted(names - seen_src):
         bad(cf, "$.conditions", "condition of the model has no entry", missing)
 
@@ -302,15 +311,23 @@ def _cross_checks(parsed: dict[str, Any], problems: list[KnowledgeError]) -> Non
     slugs: dict[str, str] = {}
     for code, entry in text.evidences.items():
         if entry.slug in slugs:
-            bad(tf, f"$.evidences.{code}.slug", f"slug already used by {slugs[entry.slug]}", entry.slug)
+            bad(
+                tf,
+                f"$.evidences.{code}.slug",
+                f"slug already used by {slugs[entry.slug]}",
+                entry.slug,
+            )
         slugs[entry.slug] = code
         ev = evidences.get(code)
         for lang in ("en", "fr"):
             w: EvidenceWording = getattr(entry, lang)
             has_scale = w.scale_low is not None and w.scale_high is not None
             if ev is not None and ev.scale != has_scale:
-                bad(tf, f"$.evidences.{code}.{lang}",
-                    "scale_low and scale_high are required for 0-10 scales and only for them")
+                bad(
+                    tf,
+                    f"$.evidences.{code}.{lang}",
+                    "scale_low and scale_high are required for 0-10 scales and only for them",
+                )
     needed_values = {v for e in model.evidences if not e.scale for v in e.values}
     for v in sorted(needed_values - text.values.keys()):
         bad(tf, f"$.values.{v}", "value has no label")
@@ -338,12 +355,15 @@ def _cross_checks(parsed: dict[str, Any], problems: list[KnowledgeError]) -> Non
         levels = {c.id: c.care_level for c in conds.conditions}
         for cid in sorted(levels.keys() - info.conditions.keys()):
             bad(nf, f"$.conditions.{cid}", "condition has no information entry")
-        for cid, entry in info.conditions.items():
+        for cid, ientry in info.conditions.items():
             if cid not in levels:
                 bad(nf, f"$.conditions.{cid}", "information for an unknown condition", cid)
                 continue
             urgent = CARE_LEVELS.index(levels[cid]) <= CARE_LEVELS.index("consultation_24")
             for lang in ("en", "fr"):
-                if urgent and getattr(entry, lang).self_care:
-                    bad(nf, f"$.conditions.{cid}.{lang}.self_care",
-                        "no self-care advice for a condition that needs prompt care")
+                if urgent and getattr(ientry, lang).self_care:
+                    bad(
+                        nf,
+                        f"$.conditions.{cid}.{lang}.self_care",
+                        "no self-care advice for a condition that needs prompt care",
+                    )

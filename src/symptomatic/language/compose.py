@@ -34,7 +34,7 @@ def join(items: Sequence[str], lang: str) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + phrases(lang)["list_and"] + items[-1]
+    return ", ".join(items[:-1]) + str(phrases(lang)["list_and"]) + items[-1]
 
 
 def disclaimer(lang: str, *, urgent: bool = False) -> str:
@@ -114,9 +114,17 @@ def summary(
         for c in differential[:3]:
             lines.append("- " + frequency(c.name, c.probability, lang))
             if c.reasons_for:
-                lines.append("  " + str(p["for"]).format(items=join([r.label for r in c.reasons_for[:3]], lang)))
+                lines.append(
+                    "  "
+                    + str(p["for"]).format(items=join([r.label for r in c.reasons_for[:3]], lang))
+                )
             if c.reasons_against:
-                lines.append("  " + str(p["against"]).format(items=join([r.label for r in c.reasons_against[:2]], lang)))
+                lines.append(
+                    "  "
+                    + str(p["against"]).format(
+                        items=join([r.label for r in c.reasons_against[:2]], lang)
+                    )
+                )
     elif not something_else.likely and not said:
         lines.append(no_symptoms_reason(lang))
     # 3. what to do now
