@@ -100,7 +100,7 @@ def test_vectorised_path_matches_single_case(model) -> None:  # type: ignore[no-
     kb = load_knowledge()
     patients = list(read_patients(SHARED / "release_validate_patients_sample.csv", limit=25))
     enc = encode_patients(kb, model, patients)
-    batch = normalise_rows(full_observation_scores(model, enc.present, enc.values, enc.ages))
+    batch = normalise_rows(full_observation_scores(model, enc.matrix, enc.ages))
     for i, pt in enumerate(patients):
         answers = pt.answers()
         found = []

@@ -36,7 +36,7 @@ def main() -> int:
     model = compile_model(kb, temperature=1.0)
     patients = list(read_patients(args.data / SAMPLE))
     enc = encode_patients(kb, model, patients)
-    raw = full_observation_scores(model, enc.present, enc.values, enc.ages)
+    raw = full_observation_scores(model, enc.matrix, enc.ages)
     rows = np.arange(len(patients))
 
     def nll(t: float) -> float:

@@ -90,11 +90,19 @@ def read_patients(path: str | Path, *, limit: int | None = None) -> Iterator[Pat
 class Encoded:
     """Patients as arrays for the vectorised full-observation path."""
 
-    present: np.ndarray  # (n, B) float
-    values: np.ndarray  # (n, V) float
+    matrix: np.ndarray  # (n, B + V): binary 0/1 columns, then value-slot weights
+    n_binary: int
     ages: np.ndarray  # (n,)
     truth: np.ndarray  # (n,) condition index
     differentials: list[dict[int, float]]
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.matrix[:, : self.n_binary]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.matrix[:, self.n_binary :]
 
 
 def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Patient]) -> Encoded:
@@ -104,8 +112,8 @@ def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Pati
         (model.slot_evidence[s], model.slot_value[s]): j for j, s in enumerate(model.value_slots)
     }
     n = len(patients)
-    present = np.zeros((n, len(bcol)))
-    values = np.zeros((n, len(vcol)))
+    nb = len(bcol)
+    matrix = np.zeros((n, nb + len(vcol)))
     truth = np.empty(n, dtype=np.intp)
     diffs: list[dict[int, float]] = []
     for i, pt in enumerate(patients):
@@ -123,15 +131,15 @@ def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Pati
                 j = vcol.get((code, value))
                 if j is None:
                     raise InputError("EVIDENCES", "unknown evidence value", tok)
-                values[i, j] += 1.0 / mentions[code] if code in model.multi_codes else 1.0
+                matrix[i, nb + j] += 1.0 / mentions[code] if code in model.multi_codes else 1.0
             else:
                 j = bcol.get(code)
                 if j is None:
                     raise InputError("EVIDENCES", "unknown binary evidence", tok)
-                present[i, j] = 1.0
+                matrix[i, j] = 1.0
         diffs.append({index[name]: p for name, p in pt.differential if name in index})
     ages = np.array([pt.age for pt in patients], dtype=np.float64)
-    return Encoded(present, values, ages, truth, diffs)
+    return Encoded(matrix, nb, ages, truth, diffs)
 
 
 def expected_calibration_error(
@@ -195,9 +203,7 @@ def run_full(
     probs = np.empty((len(patients), model.n_conditions))
     for start in range(0, len(patients), chunk):
         sl = slice(start, start + chunk)
-        probs[sl] = normalise_rows(
-            full_observation_scores(model, enc.present[sl], enc.values[sl], enc.ages[sl])
-        )
+        probs[sl] = normalise_rows(full_observation_scores(model, enc.matrix[sl], enc.ages[sl]))
         if progress is not None:
             progress(min(start + chunk, len(patients)), len(patients))
     t2 = time.perf_counter()

@@ -42,6 +42,9 @@ class CompiledModel:
     value_log_lik: FloatArray  # (V, C) log_lik rows of value_slots
     default_value: dict[str, str]  # code -> default value, non-binary evidences
     multi_codes: frozenset[str]  # multi-choice evidences
+    # The full-observation path with the temperature folded in:
+    full_weights: FloatArray  # (B + V, C) [binary_delta; value_log_lik] / temperature
+    full_offset: FloatArray  # (C,) (log_prior + absent_baseline) / temperature
 
     @property
     def n_conditions(self) -> int:
@@ -87,16 +90,18 @@ def compile_model(kb: KnowledgeBase, *, temperature: float | None = None) -> Com
                 slot_value.append(value)
         evidence_slots[ev.code] = np.arange(start, len(rows), dtype=np.intp)
     log_lik = np.ascontiguousarray(np.vstack(rows))
+    temp = float(temperature) if temperature is not None else _calibrated(kb)
     present_rows = np.array([evidence_slots[c][0] for c in binary_codes], dtype=np.intp)
     value_slots = np.array(
         [i for i, v in enumerate(slot_value) if v not in ("present", "absent")], dtype=np.intp
     )
     priors = np.array([c.prior for c in kb.conditions], dtype=np.float64)
+    log_prior = np.log(priors / priors.sum())
+    binary_delta = log_lik[present_rows] - log_lik[present_rows + 1]
     age = kb.age_model
-    calibrated = float(kb.calibration.get("temperature", 1.0)) if kb.calibration else 1.0
     return CompiledModel(
         condition_ids=tuple(c.id for c in kb.conditions),
-        log_prior=np.log(priors / priors.sum()),
+        log_prior=log_prior,
         log_lik=log_lik,
         slot_evidence=tuple(slot_evidence),
         slot_value=tuple(slot_value),
@@ -109,12 +114,19 @@ def compile_model(kb: KnowledgeBase, *, temperature: float | None = None) -> Com
         severity=np.array([c.severity for c in kb.conditions], dtype=np.int64),
         age_bands=tuple(age["bands"]) if age else (),
         age_log_ratio=np.asarray(age["log_ratio"], dtype=np.float64) if age else None,
-        temperature=float(temperature) if temperature is not None else calibrated,
+        temperature=temp,
         binary_codes=tuple(binary_codes),
         absent_baseline=absent_baseline,
-        binary_delta=np.ascontiguousarray(log_lik[present_rows] - log_lik[present_rows + 1]),
+        binary_delta=np.ascontiguousarray(binary_delta),
         value_slots=value_slots,
         value_log_lik=np.ascontiguousarray(log_lik[value_slots]),
         default_value={e.code: e.default for e in kb.evidences if e.default is not None},
         multi_codes=frozenset(e.code for e in kb.evidences if e.type == "multi"),
+        full_weights=np.ascontiguousarray(np.vstack([binary_delta, log_lik[value_slots]]) / temp),
+        full_offset=(log_prior + absent_baseline) / temp,
     )
+
+
+def _calibrated(kb: KnowledgeBase) -> float:
+    """The calibrated temperature; 1.0 (uncalibrated) for a knowledge base without one."""
+    return float(kb.calibration["temperature"]) if kb.calibration else 1.0

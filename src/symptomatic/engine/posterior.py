@@ -122,31 +122,27 @@ def explain(
 
 
 def full_observation_scores(
-    model: CompiledModel,
-    present: FloatArray,
-    values: FloatArray,
-    ages: FloatArray | None = None,
+    model: CompiledModel, matrix: FloatArray, ages: FloatArray | None = None
 ) -> FloatArray:
     """Log scores for many cases with every evidence observed (the DDXPlus "full" mode).
 
-    ``present``: (n, B) 0/1 matrix over ``model.binary_codes`` (absent where 0);
-    ``values``: (n, V) weights over the value slots in ``model.value_slots`` order (1 for
-    a categorical value, 1/k for each of k values of a multi-choice answer).
-    Returns (n, C) unnormalised log scores after the temperature.
+    ``matrix`` is (n, B + V): first a 0/1 column per binary evidence in
+    ``model.binary_codes`` order (absent where 0), then a weight per value slot in
+    ``model.value_slots`` order (1 for a categorical value, 1/k for each of k values of a
+    multi-choice answer). Returns (n, C) unnormalised log scores after the temperature.
     """
-    scores = present @ model.binary_delta + values @ model.value_log_lik
-    scores += model.log_prior + model.absent_baseline
+    scores = matrix @ model.full_weights
+    scores += model.full_offset
     if ages is not None and model.age_log_ratio is not None:
         bands = np.searchsorted(np.asarray(model.age_bands), ages, side="right") - 1
         bands = np.clip(bands, 0, model.age_log_ratio.shape[1] - 1)
-        scores += model.age_log_ratio.T[bands]
-    scores /= model.temperature
+        scores += model.age_log_ratio.T[bands] / model.temperature
     return scores
 
 
 def normalise_rows(scores: FloatArray) -> FloatArray:
     """Softmax of each row of log scores."""
-    m = scores.max(axis=1, keepdims=True)
-    e = np.exp(scores - m)
-    out: FloatArray = e / e.sum(axis=1, keepdims=True)
+    out: FloatArray = scores - scores.max(axis=1, keepdims=True)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
     return out
