@@ -26,9 +26,11 @@ __all__ = [
     "ConflictingAnswerError",
     "Finding",
     "InputError",
+    "Interview",
     "InvalidValueError",
     "KnowledgeBase",
     "KnowledgeError",
+    "Question",
     "Result",
     "SymptomaticError",
     "TextInputError",
@@ -48,6 +50,8 @@ _WHERE = {
     "ConditionResult": "symptomatic._checker",
     "Result": "symptomatic._checker",
     "check": "symptomatic._checker",
+    "Interview": "symptomatic.interview",
+    "Question": "symptomatic.interview",
     "KnowledgeBase": "symptomatic.knowledge",
     "load_knowledge": "symptomatic.knowledge",
     "validate_knowledge": "symptomatic.knowledge",
@@ -75,6 +79,7 @@ if TYPE_CHECKING:
         UnknownEvidenceError,
     )
     from symptomatic._levels import CARE_LEVELS
+    from symptomatic.interview import Interview, Question
     from symptomatic.knowledge import KnowledgeBase, load_knowledge, validate_knowledge
 
 

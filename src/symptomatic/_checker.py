@@ -20,6 +20,7 @@ from symptomatic.engine import (
     CompiledModel,
     TriageReason,
     compile_model,
+    differential_members,
     encode,
     explain,
     posterior,
@@ -116,8 +117,11 @@ class Checker:
 
     ``Checker()`` loads the packaged knowledge base and compiles its arrays once; reuse the
     instance. Settings are keyword-only: ``knowledge`` (a :class:`KnowledgeBase` or a
-    directory), ``temperature`` (overrides the calibrated one), ``max_conditions`` (length
-    of the differential) and ``min_probability`` (conditions below it are left out).
+    directory), ``temperature`` (overrides the calibrated one), ``max_conditions`` (the
+    longest differential returned) and ``min_probability``. The differential lists the
+    conditions still worth considering (:func:`symptomatic.engine.differential_members`:
+    above ``min_probability``, or able to show most of the symptoms found), most likely
+    first, each with its calibrated probability.
     """
 
     def __init__(
@@ -202,12 +206,14 @@ class Checker:
 
         differential: list[ConditionResult] = []
         if probs is not None and not (outside and not _any_strong(probs)):
-            order = np.argsort(-probs)
-            for rank, i in enumerate(order[: self.max_conditions]):
-                p = float(probs[i])
-                if rank > 0 and p < self.min_probability:
-                    break
-                differential.append(self._condition(int(i), p, slots, probs, lang))
+            shown = np.zeros(len(model.evidence_codes))
+            shown[[model.evidence_column[c] for c in present]] = 1.0
+            members = differential_members(
+                model, probs, shown, min_probability=self.min_probability
+            )
+            order = [int(i) for i in np.argsort(-probs) if members[i]]
+            for i in order[: self.max_conditions]:
+                differential.append(self._condition(i, float(probs[i]), slots, probs, lang))
         findings = tuple(self._finding(f, lang) for f in case.findings)
         not_understood = tuple(
             Span(s.start, s.end, s.text) for s in (parsed.not_understood if parsed else ())

@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("validate", help="validate the knowledge base against its schema")
 
+    iv = sub.add_parser("interview", help="answer a few questions, one at a time")
+    iv.add_argument("--age", type=float, help="age in years (0-120); asked if not given")
+    iv.add_argument("--sex", help="male or female (also M or F); asked if not given")
+    iv.add_argument("--lang", choices=["en", "fr"], default="en")
+    iv.add_argument("--max-questions", type=int, default=30, metavar="N")
+    iv.add_argument("--json", action="store_true", help="print the transcript and result as JSON")
+
     b = sub.add_parser("bench", help="benchmarks")
     bsub = b.add_subparsers(dest="bench", metavar="BENCH")
     bd = bsub.add_parser("ddxplus", help="run on patients in the DDXPlus CSV format")
@@ -79,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     bd.add_argument("--max-questions", type=int, default=30)
     bd.add_argument("--limit", type=int, help="only the first N patients")
     bd.add_argument("--json", action="store_true")
+    sv = sub.add_parser("serve", help="run the HTTP service and web page (needs the web extra)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--workers", type=int, default=1, help="worker processes")
+    sv.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow cross-origin calls from ORIGIN; repeatable (CORS is off by default)",
+    )
     p.set_defaults(version_string=f"symptomatic {__version__}")
     return p
 
@@ -288,6 +306,170 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError:
+        return _fail("serve needs the web extra: pip install 'symptomatic[web]'")
+    if args.workers < 1:
+        return _fail(f"--workers: must be at least 1 (got {args.workers})")
+    os.environ["SYMPTOMATIC_CORS_ORIGINS"] = ",".join(args.cors_origin)
+    if args.kb:
+        os.environ["SYMPTOMATIC_KB"] = args.kb
+    _kb(args)  # fail early, with one line, on a broken knowledge base
+    uvicorn.run(
+        "symptomatic.api.app:app_factory",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,  # our own access log names paths only, never bodies or queries
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_interview(args: argparse.Namespace) -> int:
+    """Ask questions on stdin line by line; EOF or Ctrl-C ends with the result so far."""
+    from symptomatic._case import check_age, check_sex
+    from symptomatic._checker import Checker
+    from symptomatic._errors import InputError
+    from symptomatic.interview import Interview, interview_phrases
+
+    words = interview_phrases(args.lang)
+    say = words["cli"]
+    out = sys.stderr if args.json else sys.stdout
+    checker = Checker(knowledge=_kb(args))
+    interview: Interview | None = None
+
+    def ask(prompt: str) -> str:
+        out.write(prompt)
+        out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.strip()
+
+    try:
+        out.write(say["intro"] + "\n")
+        age, sex = args.age, args.sex
+        check_age(age)
+        check_sex(sex)
+        while age is None:
+            try:
+                age = check_age(float(ask(say["age"]).replace(",", ".")))
+            except (ValueError, InputError):
+                out.write(say["age_invalid"] + "\n")
+        while sex is None:
+            try:
+                sex = check_sex(ask(say["sex"]))
+            except InputError:
+                out.write(say["invalid"].format(error="male/female, m/f") + "\n")
+        while interview is None:
+            try:
+                findings = _complaint(checker, ask(say["complaint"]), args.lang)
+                interview = Interview(
+                    checker,
+                    age=age,
+                    sex=sex,
+                    findings=findings,
+                    lang=args.lang,
+                    max_questions=args.max_questions,
+                )
+            except InputError as exc:
+                out.write(say["complaint_invalid"] + f" ({exc})\n")
+        while (q := interview.next_question()) is not None:
+            out.write("\n" + say["progress"].format(k=q.number, n=q.max_questions) + "\n")
+            out.write(q.text + "\n" + say["why_label"] + q.why + "\n")
+            out.write(_choices_text(q, say) + "\n" + say["why_key"] + "\n")
+            while True:
+                line = ask("> ")
+                if line.lower() in ("b", "back", "r", "retour"):
+                    try:
+                        interview.back()
+                        out.write(say["back"] + "\n")
+                    except InputError:
+                        out.write(say["nothing_back"] + "\n")
+                    break
+                try:
+                    interview.answer(_cli_answer(q, line))
+                    break
+                except InputError as exc:
+                    out.write(say["invalid"].format(error=exc) + "\n")
+    except (EOFError, KeyboardInterrupt):
+        out.write("\n" + say["stopped"] + "\n")
+    if interview is None:
+        out.write(say["no_result"] + "\n")
+        return 0
+    if args.json:
+        data = {
+            "stop_reason": interview.stop_reason,
+            "questions_asked": interview.questions_asked,
+            "transcript": interview.transcript,
+            "result": interview.result().to_dict(),
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    else:
+        if interview.stop_message:
+            out.write("\n" + interview.stop_message + "\n")
+        _print_result(interview.result())
+    return 0
+
+
+def _complaint(checker: Any, text: str, lang: str) -> list[Any]:
+    """Findings from the first complaint: free text if the parser exists, else a name."""
+    import importlib
+
+    from symptomatic._case import Finding, _slug, resolve_evidence
+
+    if not text:
+        return []
+    try:  # the free-text reader, when the language layer has it
+        parse = importlib.import_module("symptomatic.language.parse").parse
+    except (ImportError, AttributeError):
+        parse = None
+    if parse is not None:
+        parsed = parse(checker.kb, text, lang=lang)
+        if parsed.findings:
+            return list(parsed.findings)
+    name, sep, value = text.partition("=")
+    wanted = _slug(name)
+    for ev in checker.kb.evidences:  # the evidence's own short label, e.g. "toux"
+        if ev.type == "binary" and wanted in (_slug(ev.text[lang].present), ev.slug):
+            return [Finding(ev.code)]
+    ev = resolve_evidence(checker.kb, name, field="complaint")
+    return [Finding(ev.code, "present", value.strip() if sep else None)]
+
+
+def _choices_text(q: Any, say: dict[str, Any]) -> str:
+    if q.kind == "binary":
+        return str(say["keys_binary"])
+    if q.kind == "scale":
+        ends = f"0 = {q.choices[0].label}, 10 = {q.choices[10].label}"
+        return f"{say['keys_scale']} ({ends})"
+    items = [f"{i}) {c.label}" for i, c in enumerate(q.choices[:-1], start=1)]
+    keys = say["keys_multi"] if q.kind == "multi" else say["keys_choice"]
+    sep = "\n" if len(items) <= 20 else "   "
+    return sep.join(items) + "\n" + str(keys)
+
+
+def _cli_answer(q: Any, line: str) -> Any:
+    """Map choice numbers to values; everything else goes to Interview.answer as typed."""
+    values = [c.value for c in q.choices[:-1]]
+    if q.kind in ("categorical", "multi"):
+        parts = [p.strip() for p in line.split(",") if p.strip()]
+        if parts and all(p.isdigit() for p in parts):
+            if parts == ["0"] and q.kind == "multi":
+                return "none"
+            picked = [values[int(p) - 1] for p in parts if 1 <= int(p) <= len(values)]
+            if len(picked) == len(parts):
+                return picked if q.kind == "multi" else picked[0] if len(picked) == 1 else line
+    return line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from symptomatic._errors import InputError, KnowledgeError, SymptomaticError
 
@@ -307,6 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "evidences": cmd_evidences,
             "validate": cmd_validate,
             "bench": cmd_bench,
+            "serve": cmd_serve,
+            "interview": cmd_interview,
         }
         handler = handlers.get(args.command)
         if handler is None:

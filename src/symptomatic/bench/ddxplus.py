@@ -20,7 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from symptomatic._errors import InputError
-from symptomatic.engine import CompiledModel, full_observation_scores, normalise_rows
+from symptomatic.engine import (
+    CompiledModel,
+    differential_members,
+    full_observation_scores,
+    normalise_rows,
+)
 from symptomatic.knowledge import KnowledgeBase
 
 REQUIRED_COLUMNS = ("AGE", "SEX", "PATHOLOGY", "EVIDENCES", "INITIAL_EVIDENCE")
@@ -142,6 +147,15 @@ def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Pati
     return Encoded(matrix, nb, ages, truth, diffs)
 
 
+def presence_matrix(model: CompiledModel, patients: list[Patient]) -> np.ndarray:
+    """(n, E) 1.0 for each evidence present in each patient's record."""
+    out = np.zeros((len(patients), len(model.evidence_codes)))
+    for i, pt in enumerate(patients):
+        for code in pt.answers():
+            out[i, model.evidence_column[code]] = 1.0
+    return out
+
+
 def expected_calibration_error(
     confidence: np.ndarray, correct: np.ndarray, bins: int = 15
 ) -> float:
@@ -159,12 +173,20 @@ def expected_calibration_error(
 
 
 def differential_metrics(
-    probs: np.ndarray, truth_diffs: list[dict[int, float]], threshold: float = 0.01
+    probs: np.ndarray,
+    truth_diffs: list[dict[int, float]],
+    threshold: float = 0.01,
+    members: np.ndarray | None = None,
 ) -> dict[str, float]:
-    """DDR, DDP and DDF1 as in the DDXPlus paper (probabilities <= 0.01 dropped)."""
+    """DDR, DDP and DDF1 as in the DDXPlus paper (probabilities <= 0.01 dropped).
+
+    ``members`` (n, C) booleans, when given, is the predicted differential instead of
+    ``probs > threshold``.
+    """
     recalls, precisions = [], []
-    for row, gt in zip(probs, truth_diffs, strict=True):
-        pred = set(np.flatnonzero(row > threshold).tolist())
+    chosen = members if members is not None else probs > threshold
+    for row, gt in zip(chosen, truth_diffs, strict=True):
+        pred = set(np.flatnonzero(row).tolist())
         true = {k for k, v in gt.items() if v > threshold}
         if not true:
             continue
@@ -216,7 +238,11 @@ def run_full(
         "gtpa@3": top_k_accuracy(probs, enc.truth, 3),
         "gtpa@5": top_k_accuracy(probs, enc.truth, 5),
     }
-    out.update(differential_metrics(probs, enc.differentials))
+    members = differential_members(model, probs, presence_matrix(model, patients))
+    out.update(differential_metrics(probs, enc.differentials, members=members))
+    out.update(
+        {f"{k}_probability_only": v for k, v in differential_metrics(probs, enc.differentials).items()}
+    )
     out["ece"] = expected_calibration_error(probs.max(axis=1), top1 == enc.truth)
     out["temperature"] = model.temperature
     out["cases_per_second"] = len(patients) / max(t2 - t1, 1e-9)

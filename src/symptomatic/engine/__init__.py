@@ -6,9 +6,12 @@ No I/O, no printing, no text: see :mod:`symptomatic.language` for words.
 from __future__ import annotations
 
 from symptomatic.engine._compiled import CompiledModel, compile_model
+from symptomatic.engine.interview import InterviewPolicy, compile_questions, expected_gains
 from symptomatic.engine.posterior import (
     Contribution,
     Encoded,
+    coverage,
+    differential_members,
     encode,
     explain,
     full_observation_scores,
@@ -22,10 +25,15 @@ __all__ = [
     "CompiledModel",
     "Contribution",
     "Encoded",
+    "coverage",
+    "differential_members",
+    "InterviewPolicy",
     "TriageDecision",
     "TriageReason",
     "compile_model",
+    "compile_questions",
     "encode",
+    "expected_gains",
     "explain",
     "full_observation_scores",
     "log_scores",

@@ -45,6 +45,12 @@ class CompiledModel:
     # The full-observation path with the temperature folded in:
     full_weights: FloatArray  # (B + V, C) [binary_delta; value_log_lik] / temperature
     full_offset: FloatArray  # (C,) (log_prior + absent_baseline) / temperature
+    # Which evidences each condition can show (its DDXPlus evidence list):
+    evidence_codes: tuple[str, ...]  # (E,) all evidences, knowledge-base order
+    evidence_column: dict[str, int]  # code -> column of ``shows``
+    shows: FloatArray  # (C, E) 1.0 where the condition's list has the evidence
+    symptom_column: NDArray[np.bool_]  # (E,) True for symptoms, False for history
+    differential_coverage: float  # see posterior.differential_members
 
     @property
     def n_conditions(self) -> int:
@@ -99,6 +105,11 @@ def compile_model(kb: KnowledgeBase, *, temperature: float | None = None) -> Com
     log_prior = np.log(priors / priors.sum())
     binary_delta = log_lik[present_rows] - log_lik[present_rows + 1]
     age = kb.age_model
+    evidence_codes = tuple(e.code for e in kb.evidences)
+    column = {c: i for i, c in enumerate(evidence_codes)}
+    shows = np.zeros((n_c, len(evidence_codes)))
+    for j, cond in enumerate(kb.conditions):
+        shows[j, [column[e] for e in cond.evidences]] = 1.0
     return CompiledModel(
         condition_ids=tuple(c.id for c in kb.conditions),
         log_prior=log_prior,
@@ -124,6 +135,13 @@ def compile_model(kb: KnowledgeBase, *, temperature: float | None = None) -> Com
         multi_codes=frozenset(e.code for e in kb.evidences if e.type == "multi"),
         full_weights=np.ascontiguousarray(np.vstack([binary_delta, log_lik[value_slots]]) / temp),
         full_offset=(log_prior + absent_baseline) / temp,
+        evidence_codes=evidence_codes,
+        evidence_column=column,
+        shows=shows,
+        symptom_column=np.array([not e.antecedent for e in kb.evidences]),
+        differential_coverage=(
+            float(kb.calibration.get("differential_coverage", 1.0)) if kb.calibration else 1.0
+        ),
     )
 
 

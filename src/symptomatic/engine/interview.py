@@ -58,6 +58,12 @@ StopReason = Literal["red_flag", "max_questions", "confident", "no_gain"]
 STOP_REASONS: tuple[StopReason, ...] = ("red_flag", "max_questions", "confident", "no_gain")
 
 __all__ = [
+    "DEFAULT_CONFIDENCE",
+    "DEFAULT_MAX_QUESTIONS",
+    "DEFAULT_MIN_GAIN",
+    "DEFAULT_SEVERE_MAX",
+    "DEFAULT_SEVERE_RISK",
+    "DEFAULT_SEVERE_WEIGHT",
     "STOP_REASONS",
     "InterviewPolicy",
     "QuestionTable",
@@ -65,10 +71,19 @@ __all__ = [
     "StopReason",
     "askable",
     "compile_questions",
+    "discriminated_conditions",
     "expected_gains",
     "select",
     "stop_reason",
 ]
+
+
+DEFAULT_MAX_QUESTIONS = 30
+DEFAULT_CONFIDENCE = 0.97
+DEFAULT_SEVERE_RISK = 0.01
+DEFAULT_MIN_GAIN = 0.005
+DEFAULT_SEVERE_WEIGHT = 1.0
+DEFAULT_SEVERE_MAX = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,7 +91,7 @@ class InterviewPolicy:
     """The interview's settings, all keyword-only, with their defaults.
 
     - ``max_questions`` (30): most questions asked, not counting what the person said first.
-    - ``confidence`` (0.9): stop once the leading condition reaches this probability ...
+    - ``confidence`` (0.97): stop once the leading condition reaches this probability ...
     - ``severe_risk`` (0.01): ... and no other severe condition is at or above this.
     - ``min_gain`` (0.005 nats): questions below this gain are skipped; stop when none is left.
     - ``severe_weight`` (1.0): weight of the severe-condition term of the gain (0 turns the
@@ -85,12 +100,12 @@ class InterviewPolicy:
     - ``stop_on_red_flag`` (True): end the interview as soon as a red-flag rule fires.
     """
 
-    max_questions: int = 30
-    confidence: float = 0.9
-    severe_risk: float = 0.01
-    min_gain: float = 0.005
-    severe_weight: float = 1.0
-    severe_max: int = 2
+    max_questions: int = DEFAULT_MAX_QUESTIONS
+    confidence: float = DEFAULT_CONFIDENCE
+    severe_risk: float = DEFAULT_SEVERE_RISK
+    min_gain: float = DEFAULT_MIN_GAIN
+    severe_weight: float = DEFAULT_SEVERE_WEIGHT
+    severe_max: int = DEFAULT_SEVERE_MAX
     stop_on_red_flag: bool = True
 
     def __post_init__(self) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from numpy.typing import NDArray
+
 from symptomatic.engine._compiled import CompiledModel, FloatArray, IntArray
 
 
@@ -138,6 +140,45 @@ def full_observation_scores(
         bands = np.clip(bands, 0, model.age_log_ratio.shape[1] - 1)
         scores += model.age_log_ratio.T[bands] / model.temperature
     return scores
+
+
+def coverage(model: CompiledModel, present: FloatArray) -> FloatArray:
+    """Share of the person's present *symptoms* that each condition can show.
+
+    ``present`` is (E,) or (n, E): 1.0 for each evidence (in ``model.evidence_codes``
+    order) that is present. History and risk factors are left out. Returns (C,) or (n, C);
+    0 where no symptom is present.
+    """
+    symptoms = present * model.symptom_column
+    total = symptoms.sum(axis=-1, keepdims=True)
+    out: FloatArray = (symptoms @ model.shows.T) / np.maximum(total, 1.0)
+    return out
+
+
+def differential_members(
+    model: CompiledModel,
+    probs: FloatArray,
+    present: FloatArray,
+    *,
+    min_probability: float = 0.01,
+) -> NDArray[np.bool_]:
+    """Which conditions belong in the differential: the ones still worth considering.
+
+    A condition is in when its calibrated probability is above ``min_probability``, or
+    when it can show at least ``model.differential_coverage`` of the person's present
+    symptoms (its DDXPlus evidence list covers them), which is how a clinician's
+    differential keeps conditions that fit the picture even when another one is far more
+    likely. The coverage threshold is chosen on the validate sample by
+    ``tools/calibrate.py``. Works on one case (C,) or many (n, C); the most likely
+    condition is always in.
+    """
+    members = (probs > min_probability) | (coverage(model, present) >= model.differential_coverage)
+    top = np.argmax(probs, axis=-1)
+    if members.ndim == 1:
+        members[top] = True
+    else:
+        members[np.arange(members.shape[0]), top] = True
+    return members
 
 
 def normalise_rows(scores: FloatArray) -> FloatArray:

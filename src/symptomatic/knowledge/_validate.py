@@ -168,6 +168,9 @@ class CalibrationFile(_Strict):
     patients: Annotated[int, Field(ge=1)]
     ece_before: Prob
     ece_after: Prob
+    differential_coverage: Annotated[float, Field(gt=0.0, le=1.0)]
+    differential_coverage_fitted_on: Text
+    ddf1_validate: Prob
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {

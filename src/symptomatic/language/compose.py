@@ -1,20 +1,26 @@
 """Text out: the plain-language answer, built from phrase data per language.
 
-Every answer has, in order: an acknowledgement of what the person said, the likely
-explanations as natural frequencies with what argues for and against them (or an honest
-"something else"), what to do now for the care level, self-care and how long it lasts for
-self-care conditions, safety-netting, and the reminder that this is not a diagnosis. At the
-emergency levels the instruction comes first and nothing that would delay it follows
-before it.
+Every answer has six parts (see :func:`sections`): an acknowledgement of what the person
+told us, the likely explanations as natural frequencies with what argues for and against
+them (or an honest "something else"), what to do now for the care level, self-care with how
+long it lasts and whether it spreads (self-care level only), safety-netting (the signs that
+mean "get help sooner"), and the reminder that this is not a diagnosis. At the urgent levels
+the instruction comes first and nothing that would delay it comes before it.
+
+The wording adapts to who it is for: a child (the parent or carer is addressed), an older
+adult (a lower threshold to get checked), pregnancy, and a person who says they are worried
+(acknowledged, and reassured only as far as the care level allows). Sentences are data
+(``data/phrases.json``); plain-language rules are data too (``data/banned_jargon.json``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from symptomatic.engine import TriageReason
 from symptomatic.knowledge import KnowledgeBase
@@ -22,12 +28,63 @@ from symptomatic.knowledge import KnowledgeBase
 if TYPE_CHECKING:
     from symptomatic._checker import ConditionResult, FindingResult, SomethingElse, TriageResult
 
+#: The parts of an answer, in reading order for the non-urgent levels.
+SECTION_KEYS: Final[tuple[str, ...]] = (
+    "acknowledgement",
+    "explanation",
+    "action",
+    "self_care",
+    "safety_net",
+    "disclaimer",
+)
+#: Reading order at the urgent levels: the instruction first, nothing before it.
+URGENT_ORDER: Final[tuple[str, ...]] = (
+    "action",
+    "acknowledgement",
+    "explanation",
+    "self_care",
+    "safety_net",
+    "disclaimer",
+)
+_URGENT: Final[frozenset[str]] = frozenset({"emergency_ambulance", "emergency"})
+#: KB evidence code for "pregnant".
+PREGNANT_EVIDENCE: Final[str] = "E_167"
+CHILD_BELOW: Final[float] = 16
+OLDER_FROM: Final[float] = 75
+_MAX_SAID: Final[int] = 6
+_MAX_CONDITIONS: Final[int] = 3
+_MIN_SHOWN_PROBABILITY: Final[float] = 0.05
+
 
 @cache
 def phrases(lang: str) -> dict[str, Any]:
     raw = (resources.files("symptomatic.language") / "data" / "phrases.json").read_text("utf-8")
     table: dict[str, Any] = json.loads(raw)[lang]
     return table
+
+
+@cache
+def banned_jargon(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(banned words, allowed everyday phrases) for ``lang``, from ``banned_jargon.json``."""
+    raw = (resources.files("symptomatic.language") / "data" / "banned_jargon.json").read_text(
+        "utf-8"
+    )
+    table = json.loads(raw)[lang]
+    return tuple(table["words"]), tuple(table.get("allowed_phrases", ()))
+
+
+def jargon_in(text: str, lang: str, *, allow: Sequence[str] = ()) -> list[str]:
+    """Banned words found in ``text`` outside parentheses (and outside ``allow`` strings)."""
+    words, allowed = banned_jargon(lang)
+    for a in (*allow, *allowed):
+        if a:
+            text = re.sub(re.escape(a), " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\([^()]*\)", " ", text)
+    found = []
+    for w in words:
+        if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text, flags=re.IGNORECASE):
+            found.append(w)
+    return found
 
 
 def join(items: Sequence[str], lang: str) -> str:
@@ -76,9 +133,188 @@ def triage_reason(kb: KnowledgeBase, reason: TriageReason, lang: str) -> str:
 
 
 def frequency(name: str, probability: float, lang: str) -> str:
-    n = round(probability * 10)
+    """``probability`` as a natural frequency: "about 7 in 10 people ... have this"."""
     p = phrases(lang)
-    return str(p["likely_few"] if n < 1 else p["likely"]).format(name=name, n=n)
+    if probability >= 0.95:
+        return str(p["likely_most"]).format(name=name)
+    if probability >= 0.095:
+        n = round(probability * 10)
+        return str(p["likely_one" if n == 1 else "likely"]).format(name=name, n=n)
+    pct = round(probability * 100)
+    if pct < 1:
+        return str(p["likely_few"]).format(name=name)
+    return str(p["likely_one_pct" if pct == 1 else "likely_pct"]).format(name=name, n=pct)
+
+
+def is_pregnant(findings: Sequence[FindingResult], parsed: Any = None) -> bool:
+    """True when the pregnancy evidence is present (or the parsed text says so)."""
+    if any(f.evidence == PREGNANT_EVIDENCE and f.status == "present" for f in findings):
+        return True
+    return bool(getattr(parsed, "pregnant", False))
+
+
+def _said(findings: Sequence[FindingResult], lang: str) -> list[str]:
+    """What the person told us, in their terms, without repeats."""
+    out: list[str] = []
+    for f in findings:
+        if f.source == "implied" or f.status != "present":
+            continue
+        item = f"{f.label}: {f.value_label}" if f.value_label else f.label
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _reasons(kb: KnowledgeBase, triage: TriageResult, *, limit: int) -> list[str]:
+    """The first reasons for the level, without a second "most likely" condition and
+    without a likely condition whose own level is not the one reached (it did not set it)."""
+    out: list[str] = []
+    seen_likely = False
+    for i, text in enumerate(triage.reasons):
+        code = triage.codes[i] if i < len(triage.codes) else ""
+        if code.startswith("likely"):
+            cond = kb.condition_by_id.get(code.partition(":")[2])
+            if seen_likely or (cond is not None and cond.care_level != triage.level):
+                continue
+            seen_likely = True
+        if text and text not in out:
+            out.append(text)
+    return out[:limit]
+
+
+def sections(
+    kb: KnowledgeBase,
+    *,
+    differential: Sequence[ConditionResult],
+    triage: TriageResult,
+    findings: Sequence[FindingResult],
+    something_else: SomethingElse,
+    lang: str,
+    age: float | None = None,
+    parsed: Any = None,
+    pregnant: bool | None = None,
+) -> dict[str, list[str]]:
+    """The answer as its six parts (keys in :data:`SECTION_KEYS`), each a list of lines.
+
+    ``self_care`` is empty unless the care level is ``self_care``; every other part always
+    has at least one line. ``pregnant`` defaults to the pregnancy evidence being present.
+    """
+    p = phrases(lang)
+    level = triage.level
+    urgent = level in _URGENT
+    ambulance = level == "emergency_ambulance"
+    child = age is not None and age < CHILD_BELOW
+    older = age is not None and age >= OLDER_FROM
+    if pregnant is None:
+        pregnant = is_pregnant(findings, parsed)
+    worried = bool(getattr(parsed, "worried", False))
+    top = differential[0] if differential else None
+    info = kb.info.get(top.id, {}).get(lang) if top is not None else None
+    out: dict[str, list[str]] = {key: [] for key in SECTION_KEYS}
+
+    # 1. acknowledgement, in the person's own terms
+    ack = out["acknowledgement"]
+    if child:
+        ack.append(str(p["ack_child"]))
+    said = _said(findings, lang)
+    if said:
+        shown = said[:_MAX_SAID]
+        if len(said) > _MAX_SAID:
+            shown.append(str(p["ack_more"]).format(n=len(said) - _MAX_SAID))
+        ack.append(str(p["ack"]).format(items=join(shown, lang)))
+    else:
+        ack.append(str(p["ack_none"]))
+    if worried:
+        ack.append(str(p["ack_worry"]))
+        if something_else.likely and not urgent:
+            ack.append(str(p["worry_unsure"]))
+        else:
+            ack.append(str(p["worry_level"][level]))
+
+    # 2. likely explanations, as natural frequencies, or an honest "something else"
+    exp = out["explanation"]
+    if something_else.likely and something_else.reason:
+        exp.append(something_else.reason)
+    if differential:
+        limit = 2 if ambulance else _MAX_CONDITIONS
+        shown_c = [
+            c
+            for i, c in enumerate(differential[:limit])
+            if i == 0 or c.probability >= _MIN_SHOWN_PROBABILITY
+        ]
+        if something_else.likely:
+            exp.append(str(p["closest_intro"]))
+        else:
+            exp.append(str(p["likely_intro_one" if len(shown_c) == 1 else "likely_intro"]))
+        for rank, c in enumerate(shown_c):
+            exp.append("- " + frequency(c.name, c.probability, lang))
+            if c.reasons_for:
+                labels = [r.label for r in c.reasons_for[: 2 if ambulance else 3]]
+                exp.append("  " + str(p["for"]).format(items=join(labels, lang)))
+            if c.reasons_against and not ambulance:
+                labels = [r.label for r in c.reasons_against[:2]]
+                exp.append("  " + str(p["against"]).format(items=join(labels, lang)))
+            if rank == 0 and info is not None and info.what and not ambulance:
+                exp.append("  " + str(p["what"]).format(text=info.what))
+    elif not exp:
+        exp.append(str(p["no_match"] if said else p["no_symptoms"]))
+
+    # 3. what to do now: at the urgent levels, one short instruction before anything else
+    act = out["action"]
+    act.append(str(p["level_now"][level]))
+    act.extend(_reasons(kb, triage, limit=1 if ambulance else 2))
+    if urgent:
+        if pregnant:
+            act.append(str(p["pregnant_urgent"]))
+        if child:
+            act.append(str(p["child_urgent"]))
+    else:
+        if pregnant:
+            act.append(str(p["pregnant"]))
+        if older:
+            act.append(str(p["older"]))
+
+    # 4. self-care, how long it lasts, whether it spreads (self-care level only)
+    care = out["self_care"]
+    if level == "self_care":
+        care.append(str(p["self_care_intro"]))
+        if info is not None and info.self_care:
+            care.extend("- " + s for s in info.self_care)
+        else:
+            care.append("- " + str(p["self_care_generic"]))
+        if child:
+            care.append(str(p["self_care_child"]))
+        if info is not None:
+            if info.course:
+                care.append(str(p["lasts"]).format(text=info.course))
+            if info.contagious:
+                care.append(str(p["contagious"]).format(text=info.contagious))
+
+    # 5. safety-netting: the condition's own warning signs
+    net = out["safety_net"]
+    if urgent:
+        net.append(str(p["wait_ambulance" if ambulance else "wait_emergency"]))
+    else:
+        if info is not None and info.seek_care:
+            net.append(str(p["safety_intro"]))
+            net.extend("- " + s for s in info.seek_care)
+        if child:
+            net.append(str(p["safety_child"]))
+        elif older:
+            net.append(str(p["safety_older"]))
+        if level != "self_care":
+            net.append(str(p["safety_not_better"]))
+        net.append(str(p["safety_worse"]))
+
+    # 6. not a diagnosis
+    out["disclaimer"].append(disclaimer(lang, urgent=urgent))
+    return out
+
+
+def render(parts: dict[str, list[str]], *, level: str) -> str:
+    """Plain text from :func:`sections`: one paragraph per part, short lines, no markup."""
+    order = URGENT_ORDER if level in _URGENT else SECTION_KEYS
+    return "\n\n".join("\n".join(parts[key]) for key in order if parts.get(key))
 
 
 def summary(
@@ -91,59 +327,18 @@ def summary(
     lang: str,
     age: float | None = None,
     parsed: Any = None,
+    pregnant: bool | None = None,
 ) -> str:
-    """The plain-language answer (see the module docstring for its parts)."""
-    p = phrases(lang)
-    lines: list[str] = []
-    urgent = triage.call_emergency_number
-    if urgent:
-        lines.append(str(p["level_now"][triage.level]))
-        lines.extend(triage.reasons[:2])
-    # 1. acknowledgement
-    said = [f.label for f in findings if f.source != "implied" and f.status == "present"][:6]
-    if age is not None and age < 16:
-        lines.append(str(p["ack_child"]))
-    if parsed is not None and getattr(parsed, "worried", False):
-        lines.append(str(p["ack_worry"]))
-    lines.append(str(p["ack"]).format(items=join(said, lang)) if said else str(p["ack_none"]))
-    # 2. likely explanations
-    if something_else.likely:
-        lines.append(something_else.reason)
-    if differential:
-        lines.append(str(p["likely_intro"]))
-        for c in differential[:3]:
-            lines.append("- " + frequency(c.name, c.probability, lang))
-            if c.reasons_for:
-                lines.append(
-                    "  "
-                    + str(p["for"]).format(items=join([r.label for r in c.reasons_for[:3]], lang))
-                )
-            if c.reasons_against:
-                lines.append(
-                    "  "
-                    + str(p["against"]).format(
-                        items=join([r.label for r in c.reasons_against[:2]], lang)
-                    )
-                )
-    elif not something_else.likely and not said:
-        lines.append(no_symptoms_reason(lang))
-    # 3. what to do now
-    if not urgent:
-        lines.append(str(p["level_now"][triage.level]))
-        lines.extend(triage.reasons[:1])
-    # 4./5. self-care and safety-netting for the leading condition
-    if differential:
-        top = differential[0]
-        info = kb.info.get(top.id, {}).get(lang)
-        if info is not None:
-            if not urgent and triage.level == "self_care" and info.self_care:
-                lines.append(str(p["self_care_intro"]).format(name=top.name))
-                lines.extend("- " + s for s in info.self_care)
-                lines.append(str(p["lasts"]).format(text=info.course))
-                lines.append(str(p["contagious"]).format(text=info.contagious))
-            if not urgent:
-                lines.append(str(p["safety_intro"]))
-                lines.extend("- " + s for s in info.seek_care)
-    # 6. not a diagnosis
-    lines.append(disclaimer(lang, urgent=urgent))
-    return "\n".join(lines)
+    """The plain-language answer: :func:`sections` rendered as plain text."""
+    parts = sections(
+        kb,
+        differential=differential,
+        triage=triage,
+        findings=findings,
+        something_else=something_else,
+        lang=lang,
+        age=age,
+        parsed=parsed,
+        pregnant=pregnant,
+    )
+    return render(parts, level=triage.level)
