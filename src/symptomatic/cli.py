@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="benchmarks")
     bsub = b.add_subparsers(dest="bench", metavar="BENCH")
+    bw = bsub.add_parser("words", help="readability of every rendered answer")
+    bw.add_argument("--json", action="store_true")
     bd = bsub.add_parser("ddxplus", help="run on patients in the DDXPlus CSV format")
     bd.add_argument("patients_csv", metavar="PATIENTS_CSV")
     bd.add_argument("--mode", choices=["full", "interactive"], default="full")
@@ -278,6 +280,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.bench == "words":
+        from symptomatic.bench.words import run_words
+
+        _print_mapping(run_words(_kb(args)), as_json=args.json)
+        return 0
     if args.bench != "ddxplus":
         return _fail("bench: choose a benchmark: ddxplus")
     from symptomatic.bench.ddxplus import default_progress, run_full
@@ -468,6 +475,14 @@ def _cli_answer(q: Any, line: str) -> Any:
             if len(picked) == len(parts):
                 return picked if q.kind == "multi" else picked[0] if len(picked) == 1 else line
     return line
+
+
+def _print_mapping(out: Mapping[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+    else:
+        for k, v in out.items():
+            print(f"{k:>28}  {v}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
