@@ -168,6 +168,8 @@ class CalibrationFile(_Strict):
     patients: Annotated[int, Field(ge=1)]
     ece_before: Prob
     ece_after: Prob
+    likelihood_floor: Annotated[float, Field(gt=0.0, lt=0.1)]
+    likelihood_floor_fitted_on: Text
     differential_coverage: Annotated[float, Field(gt=0.0, le=1.0)]
     differential_coverage_fitted_on: Text
     ddf1_validate: Prob
