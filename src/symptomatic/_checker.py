@@ -177,7 +177,7 @@ class Checker:
         parsed = None
         given = list(findings)
         if text is not None:
-            from symptomatic.language import parse
+            from symptomatic.language.parse import parse
 
             parsed = parse(self.kb, text, lang=lang)
             lang = lang or parsed.lang

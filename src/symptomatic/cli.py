@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     bsub = b.add_subparsers(dest="bench", metavar="BENCH")
     bw = bsub.add_parser("words", help="readability of every rendered answer")
     bw.add_argument("--json", action="store_true")
+    bl = bsub.add_parser("language", help="how well everyday English and French are read")
+    bl.add_argument("--patients", metavar="PATIENTS_CSV", help="DDXPlus CSV for end to end")
+    bl.add_argument("--limit", type=int, default=300, help="patients for end to end (0: skip)")
+    bl.add_argument("--json", action="store_true")
     bd = bsub.add_parser("ddxplus", help="run on patients in the DDXPlus CSV format")
     bd.add_argument("patients_csv", metavar="PATIENTS_CSV")
     bd.add_argument("--mode", choices=["full", "interactive"], default="full")
@@ -284,6 +288,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from symptomatic.bench.words import run_words
 
         _print_mapping(run_words(_kb(args)), as_json=args.json)
+        return 0
+    if args.bench == "language":
+        from symptomatic.bench.language import run_language
+
+        out = run_language(_kb(args), patients_csv=args.patients, limit=args.limit)
+        _print_mapping(out, as_json=args.json)
         return 0
     if args.bench != "ddxplus":
         return _fail("bench: choose a benchmark: ddxplus")

@@ -1,0 +1,277 @@
+"""Typed request and response bodies of the HTTP API (pydantic models, never ``dict``).
+
+The diagnosis answer mirrors :meth:`symptomatic.Result.to_dict`, the JSON shape the command
+line prints, plus the next question of the interview.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from symptomatic._levels import CareLevel
+
+__all__ = [
+    "MAX_FINDINGS",
+    "MAX_TEXT",
+    "CareOut",
+    "CaseIn",
+    "ChoiceOut",
+    "ConditionAbout",
+    "ConditionOut",
+    "DiagnosisOut",
+    "ErrorBody",
+    "ErrorItem",
+    "EvidenceOut",
+    "ExplainIn",
+    "ExplainOut",
+    "FindingIn",
+    "FindingOut",
+    "HealthOut",
+    "InfoOut",
+    "ParseIn",
+    "ParseOut",
+    "QuestionOut",
+    "ReasonOut",
+    "SomethingElseOut",
+    "SpanOut",
+    "TriageOut",
+    "ValueOut",
+]
+
+#: Most findings plus answers one request may carry.
+MAX_FINDINGS = 300
+#: Longest free text accepted, in characters.
+MAX_TEXT = 5000
+
+Lang = Literal["en", "fr"]
+Status = Literal["present", "absent", "unknown"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests -----------------------------------------------------------------------------
+class FindingIn(_In):
+    """One thing known: an evidence (code like ``E_91`` or name like ``fever``), its status."""
+
+    evidence: str = Field(min_length=1, max_length=100, examples=["fever"])
+    status: Status = "present"
+    value: str | None = Field(
+        default=None, max_length=100, description="for multi-choice or 0-10 questions"
+    )
+
+
+class ParseIn(_In):
+    text: str = Field(max_length=MAX_TEXT, examples=["I have a fever and a dry cough"])
+    lang: Lang | None = None
+
+
+class CaseIn(_In):
+    """The whole case, sent on every call (the server keeps no state)."""
+
+    age: float = Field(ge=0, le=120, description="age in years, 0 to 120", examples=[34])
+    sex: str = Field(min_length=1, max_length=20, description="male or female (also M or F)")
+    lang: Lang | None = None
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    findings: list[FindingIn] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    answers: list[FindingIn] = Field(
+        default_factory=list,
+        max_length=MAX_FINDINGS,
+        description="questions answered so far; an answer wins over a finding for the same "
+        "evidence",
+    )
+
+
+class ExplainIn(CaseIn):
+    condition: str = Field(min_length=1, max_length=100, examples=["influenza"])
+
+
+# -- responses ----------------------------------------------------------------------------
+class ErrorItem(BaseModel):
+    field: str = Field(description="where the problem is, e.g. findings[2].evidence")
+    problem: str
+    value: str | int | float | bool | None = None
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    status: int
+    errors: list[ErrorItem]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReasonOut(BaseModel):
+    evidence: str
+    slug: str
+    label: str
+    status: str
+    value: str | None
+    weight: float
+
+
+class ConditionAbout(BaseModel):
+    """Plain-language information from the knowledge base, where it has some."""
+
+    what: str
+    course: str
+    contagious: str
+    self_care: list[str]
+    seek_care: list[str]
+
+
+class ConditionResultOut(BaseModel):
+    id: str
+    name: str
+    icd10: str
+    probability: float
+    severity: int
+    care_level: CareLevel
+    reasons_for: list[ReasonOut]
+    reasons_against: list[ReasonOut]
+    about: ConditionAbout | None = None
+
+
+class FindingOut(BaseModel):
+    evidence: str
+    slug: str
+    label: str
+    status: str
+    value: str | None
+    value_label: str | None
+    span: list[int] | None
+    text: str | None
+    source: str
+
+
+class TriageOut(BaseModel):
+    level: CareLevel
+    reasons: list[str]
+    codes: list[str]
+    call_emergency_number: bool
+
+
+class SomethingElseOut(BaseModel):
+    likely: bool
+    reason: str
+
+
+class SpanOut(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class ChoiceOut(BaseModel):
+    value: str
+    label: str
+
+
+class QuestionOut(BaseModel):
+    """The next question. Send the answer back in ``answers``: for ``binary``, choice ``yes``
+    is ``{evidence: code, status: present}`` and ``no`` is ``absent``; ``dont_know`` is
+    ``unknown``; any other choice is ``{evidence: code, status: present, value: choice}``
+    (one item per choice picked for ``multi``; ``absent`` when none applies)."""
+
+    code: str = Field(description="the evidence code to answer")
+    slug: str
+    kind: Literal["binary", "categorical", "multi", "scale"]
+    text: str
+    choices: list[ChoiceOut]
+    why: str
+    number: int
+    max_questions: int
+
+
+class KnowledgeRef(BaseModel):
+    version: str
+    sha256: str
+
+
+class CareOut(BaseModel):
+    """The care level in words: a short title and what to do now."""
+
+    title: str
+    action: str
+
+
+class DiagnosisOut(BaseModel):
+    differential: list[ConditionResultOut]
+    triage: TriageOut
+    findings: list[FindingOut]
+    not_understood: list[SpanOut]
+    something_else: SomethingElseOut
+    summary: str
+    disclaimer: str
+    lang: str
+    age: float | None
+    sex: str | None
+    knowledge: KnowledgeRef
+    care: CareOut
+    next_question: QuestionOut | None
+    should_stop: bool
+
+
+class TriageAnswerOut(BaseModel):
+    triage: TriageOut
+    summary: str
+    disclaimer: str
+
+
+class ExplainOut(BaseModel):
+    id: str
+    name: str
+    icd10: str
+    probability: float
+    reasons_for: list[ReasonOut]
+    reasons_against: list[ReasonOut]
+
+
+class ParseOut(BaseModel):
+    lang: str
+    findings: list[FindingOut]
+    not_understood: list[SpanOut]
+    red_flags: list[str]
+
+
+class ConditionOut(BaseModel):
+    id: str
+    name: str
+    icd10: str
+    severity: int
+    care_level: CareLevel
+
+
+class ValueOut(BaseModel):
+    value: str
+    label: str
+
+
+class EvidenceOut(BaseModel):
+    code: str
+    name: str
+    type: str
+    parent: str | None
+    history: bool
+    question: str
+    values: list[ValueOut]
+    scale: bool
+
+
+class InfoOut(BaseModel):
+    name: str
+    version: str
+    knowledge_version: str
+    knowledge_sha256: str
+    conditions: int
+    evidences: int
+    dataset: str
+    attribution: str
+    knowledge_licence: str
+    code_licence: str
+    sources: dict[str, str]

@@ -1,0 +1,94 @@
+"""The ``/v1`` endpoints. Each one is a few lines over :class:`~symptomatic.api.service.Service`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from symptomatic.api.errors import errors
+from symptomatic.api.models import (
+    CaseIn,
+    ConditionOut,
+    DiagnosisOut,
+    EvidenceOut,
+    ExplainIn,
+    ExplainOut,
+    InfoOut,
+    ParseIn,
+    ParseOut,
+    TriageAnswerOut,
+    TriageOut,
+)
+from symptomatic.api.service import Service
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["v1"])
+
+_POST_ERRORS = errors(413, 415, 422)
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+@router.post("/parse", responses=_POST_ERRORS)
+async def parse(body: ParseIn, request: Request) -> ParseOut:
+    """Read free text: what was understood, what was not, and red flags it raises."""
+    return _service(request).parse(body)
+
+
+@router.post("/diagnosis", response_model=DiagnosisOut, responses=_POST_ERRORS)
+async def diagnosis(body: CaseIn, request: Request) -> Response:
+    """Differential, care level and plain answer for the whole case, and the next question."""
+    out = _service(request).diagnosis(body)  # a few ms of CPU: no thread hop
+    return Response(out.model_dump_json(), media_type="application/json")
+
+
+@router.post("/triage", responses=_POST_ERRORS)
+async def triage(body: CaseIn, request: Request) -> TriageAnswerOut:
+    """Only the care level, its reasons and what to do."""
+    result = _service(request).check(body)
+    t = result.triage
+    return TriageAnswerOut(
+        triage=TriageOut(
+            level=t.level,
+            reasons=list(t.reasons),
+            codes=list(t.codes),
+            call_emergency_number=t.call_emergency_number,
+        ),
+        summary=result.summary,
+        disclaimer=result.disclaimer,
+    )
+
+
+@router.post("/explain", responses=errors(404, 413, 415, 422))
+async def explain(body: ExplainIn, request: Request) -> ExplainOut:
+    """For one condition: the findings that argue for it and against it."""
+    return _service(request).explain(body)
+
+
+@router.get("/conditions", responses=errors(422))
+async def conditions(
+    request: Request, lang: Annotated[Literal["en", "fr"], Query()] = "en"
+) -> list[ConditionOut]:
+    """The conditions the model knows, by name."""
+    return _service(request).conditions[lang]
+
+
+@router.get("/evidences", responses=errors(422))
+async def evidences(
+    request: Request,
+    lang: Annotated[Literal["en", "fr"], Query()] = "en",
+    search: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[EvidenceOut]:
+    """The evidences (symptoms, history); ``search`` keeps those whose wording has the word."""
+    return _service(request).list_evidences(lang, search)
+
+
+@router.get("/info")
+async def info(request: Request) -> InfoOut:
+    """Version, knowledge-base checksum, sources and licences."""
+    return _service(request).info
