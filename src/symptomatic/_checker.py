@@ -179,7 +179,7 @@ class Checker:
         if text is not None:
             from symptomatic.language.parse import parse
 
-            parsed = parse(self.kb, text, lang=lang)
+            parsed = parse(self.kb, text, lang=lang, age=age)
             lang = lang or parsed.lang
             explicit = {resolve_evidence(self.kb, f.evidence).code for f in given}
             given += [f for f in parsed.findings if f.evidence not in explicit]

@@ -240,9 +240,8 @@ def run_full(
     }
     members = differential_members(model, probs, presence_matrix(model, patients))
     out.update(differential_metrics(probs, enc.differentials, members=members))
-    out.update(
-        {f"{k}_probability_only": v for k, v in differential_metrics(probs, enc.differentials).items()}
-    )
+    plain = differential_metrics(probs, enc.differentials)
+    out.update({f"{k}_probability_only": v for k, v in plain.items()})
     out["ece"] = expected_calibration_error(probs.max(axis=1), top1 == enc.truth)
     out["temperature"] = model.temperature
     out["cases_per_second"] = len(patients) / max(t2 - t1, 1e-9)

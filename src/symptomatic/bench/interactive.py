@@ -264,9 +264,7 @@ def run_interactive(
     }
     members = differential_members(model, probs, presence)
     out.update(differential_metrics(probs, diffs, members=members))
-    out.update(
-        {f"{k}_probability_only": v for k, v in differential_metrics(probs, diffs).items()}
-    )
+    out.update({f"{k}_probability_only": v for k, v in differential_metrics(probs, diffs).items()})
     out["per"] = float(np.mean(recalls)) if recalls else 0.0
     out["pep"] = positives / asked_total if asked_total else 0.0
     out["severe_escalated"] = severe_ok / severe_total if severe_total else 1.0

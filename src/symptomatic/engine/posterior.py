@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-
 from numpy.typing import NDArray
 
 from symptomatic.engine._compiled import CompiledModel, FloatArray, IntArray

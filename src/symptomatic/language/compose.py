@@ -117,6 +117,11 @@ def triage_reason(kb: KnowledgeBase, reason: TriageReason, lang: str) -> str:
         for rule in kb.red_flags:
             if rule.id == reason.ref:
                 return rule.reason[lang]
+        from symptomatic.language._lexicon import text_red_flag_rule
+
+        text_rule = text_red_flag_rule(reason.ref or "")
+        if text_rule is not None:
+            return text_rule.reason[lang]
         text_reason = getattr(reason, "text", None)
         return str(text_reason or reason.ref)
     if reason.kind in ("likely", "severe_plausible") and reason.ref is not None:
