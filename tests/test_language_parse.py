@@ -245,3 +245,24 @@ def test_import_is_light() -> None:
     code = "import sys, symptomatic.language.parse; print('numpy' in sys.modules, 'pydantic' in sys.modules)"  # noqa: E501
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hola me duele la cabeza", "ich habe Kopfschmerzen und Fieber", "ho mal di testa e febbre"],
+)
+def test_other_languages_are_refused_clearly(text: str) -> None:
+    from symptomatic import TextInputError, load_knowledge
+    from symptomatic.language.parse import parse
+
+    with pytest.raises(TextInputError) as info:
+        parse(load_knowledge(), text)
+    assert info.value.field == "lang" and "English or French" in info.value.rule
+
+
+def test_acknowledgement_quotes_the_person() -> None:
+    from symptomatic import Checker
+
+    result = Checker().check(text="I have crushing chest pain and I'm sweating")
+    assert "You told me about: crushing chest pain and sweating." in result.summary
+    assert result.triage.level == "emergency_ambulance"

@@ -158,16 +158,46 @@ def is_pregnant(findings: Sequence[FindingResult], parsed: Any = None) -> bool:
     return bool(getattr(parsed, "pregnant", False))
 
 
-def _said(findings: Sequence[FindingResult], lang: str) -> list[str]:
-    """What the person told us, in their terms, without repeats."""
+def _said(findings: Sequence[FindingResult], lang: str, source: str = "") -> list[str]:
+    """What the person told us, in their terms, without repeats.
+
+    Findings read from text are quoted from ``source`` (the text read), with spans that
+    touch (only spaces or an apostrophe between them) joined: "crushing chest pain".
+    """
     out: list[str] = []
+
+    def add(item: str) -> None:
+        nonlocal out
+        if any(item in other for other in out):
+            return
+        out = [other for other in out if other not in item]
+        out.append(item)
+
+    spans = sorted(
+        {f.span for f in findings if f.source == "text" and f.status == "present" and f.span}
+    )
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and (a <= merged[-1][1] or _GLUE.fullmatch(source[merged[-1][1] : a])):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in merged:
+        if source[a:b].strip():
+            add(source[a:b].strip().lower())
     for f in findings:
         if f.source == "implied" or f.status != "present":
             continue
-        item = f"{f.label}: {f.value_label}" if f.value_label else f.label
-        if item not in out:
-            out.append(item)
+        if f.source == "text" and f.span and source:
+            continue
+        if f.source == "text" and f.text:
+            add(f.text.strip().lower())
+        else:
+            add(f"{f.label}: {f.value_label}" if f.value_label else f.label)
     return out
+
+
+_GLUE = re.compile(r"[\s'’]*(s\b)?[\s]*")
 
 
 def _reasons(kb: KnowledgeBase, triage: TriageResult, *, limit: int) -> list[str]:
@@ -221,7 +251,7 @@ def sections(
     ack = out["acknowledgement"]
     if child:
         ack.append(str(p["ack_child"]))
-    said = _said(findings, lang)
+    said = _said(findings, lang, str(getattr(parsed, "text", "") or ""))
     if said:
         shown = said[:_MAX_SAID]
         if len(said) > _MAX_SAID:

@@ -30,11 +30,13 @@ The steps, all driven by the data files in ``symptomatic/language/data``:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from symptomatic._case import Finding
@@ -114,14 +116,14 @@ _INFANT_AGE = re.compile(
     + r"\s+(jours?|semaines?|mois)\b",
     re.IGNORECASE,
 )
-_OTHER_LANGUAGE = frozenset(
-    {
-        *("tengo", "el", "los", "las", "y", "pero", "muy", "dolor", "cabeza", "fiebre"),
-        *("tos", "estoy", "ich", "habe", "und", "nicht", "der", "die", "das", "mit"),
-        *("kopfschmerzen", "fieber", "husten", "bin", "ho", "di", "testa"),
-        *("febbre", "tosse", "sono", "eu", "tenho", "dor", "nao", "febre", "estou", "com"),
-    }
-)
+@cache
+def _other_language_words() -> frozenset[str]:
+    """Common words of languages we do not read (data: other_languages.json)."""
+    raw = (resources.files("symptomatic.language") / "data" / "other_languages.json").read_text(
+        "utf-8"
+    )
+    words: dict[str, list[str]] = json.loads(raw)["words"]
+    return frozenset(norm_word(w) for ws in words.values() for w in ws)
 
 
 # ---- result types ----------------------------------------------------------------------
@@ -173,6 +175,7 @@ class ParseResult:
     worried: bool = False
     durations: tuple[Duration, ...] = ()
     age_in_text: float | None = None
+    text: str = ""  # the text read; spans index into it
 
     @property
     def triage_reasons(self) -> list[TriageReason]:
@@ -330,9 +333,10 @@ def detect_language(text: str) -> str:
         comp = _compiled(lang)
         scores[lang] = sum(1 for w in ws if w in comp.vocab and len(w) > 1 and not w.isdigit())
     scores["fr"] += bonus_fr
-    other = sum(1 for w in ws if w in _OTHER_LANGUAGE)
+    foreign = _other_language_words()
+    other = sum(1 for w in ws if w in foreign and not any(w in _compiled(x).vocab for x in LANGS))
     best = max(LANGS, key=lambda lang: scores[lang])
-    if other >= 2 and other > scores[best] // 2 + 1 and other >= scores[best] - 1:
+    if other >= 2 and other >= scores[best]:
         raise TextInputError(
             "lang",
             "symptomatic reads English or French only; write in one of them or pass lang",
@@ -469,7 +473,7 @@ def parse(
     if lang is not None and lang not in LANGS:
         raise TextInputError("lang", "must be en or fr", lang, LANGS)
     if not text.strip():
-        return ParseResult(lang=lang or "en", findings=())
+        return ParseResult(lang=lang or "en", findings=(), text=text)
     lang = lang or detect_language(text)
     comp = _compiled(lang)
     data = comp.data
@@ -544,6 +548,7 @@ def parse(
     covered += number_spans
     not_understood = _not_understood(text, all_toks, covered, data.context.stop_words, skip)
     return ParseResult(
+        text=text,
         lang=lang,
         findings=tuple(findings),
         not_understood=tuple(not_understood),
