@@ -361,3 +361,16 @@ def test_raised_level_does_not_blame_the_likely_condition(kb: KnowledgeBase, lan
     assert len(raised["action"]) >= 2  # the red-flag reason is kept
     own = parts_for(kb, "flu", "self_care", lang)
     assert any(line.startswith(likely) for line in own["action"])
+
+
+def test_knowledge_names_and_labels_use_plain_words() -> None:
+    """Condition names and the finding labels shown in answers pass the jargon check."""
+    from symptomatic.language.compose import jargon_in
+
+    kb = load_knowledge()
+    for lang in ("en", "fr"):
+        for c in kb.conditions:
+            assert jargon_in(c.name[lang], lang) == [], (c.id, lang)
+        for e in kb.evidences:
+            for text in (e.text[lang].present, e.text[lang].absent):
+                assert jargon_in(text, lang) == [], (e.code, lang, text)
