@@ -116,6 +116,8 @@ _INFANT_AGE = re.compile(
     + r"\s+(jours?|semaines?|mois)\b",
     re.IGNORECASE,
 )
+
+
 @cache
 def _other_language_words() -> frozenset[str]:
     """Common words of languages we do not read (data: other_languages.json)."""
@@ -461,13 +463,20 @@ def _status(cats: set[str], antecedent: bool) -> str | None:
 
 
 def parse(
-    kb: KnowledgeBase, text: str, *, lang: str | None = None, age: float | None = None
+    kb: KnowledgeBase,
+    text: str,
+    *,
+    lang: str | None = None,
+    age: float | None = None,
+    semantic: bool = False,
 ) -> ParseResult:
     """Findings, red flags and what was not understood in ``text`` (English or French).
 
     Raises :class:`~symptomatic.TextInputError` for text over 5,000 characters, with
     control characters, in another language, or for a ``lang`` other than en/fr.
     ``age`` (years), when known, lets the red flags for young babies fire.
+    ``semantic=True`` sends what the lexicon did not understand to the optional sentence
+    model (:mod:`symptomatic.language.semantic`, extra ``symptomatic[semantic]``).
     """
     _check_text(text)
     if lang is not None and lang not in LANGS:
@@ -542,11 +551,16 @@ def parse(
             if term not in outside:
                 outside.append(term)
 
-    red = _red_flags(data.red_flags, flags, findings, lang, text, age, age_in_text)
-    worried = any("negated" not in w.cats for w in worry_matches)
     covered: list[tuple[int, int]] = [(m.start, m.end) for m in (*main, *flags, *cues)]
     covered += number_spans
     not_understood = _not_understood(text, all_toks, covered, data.context.stop_words, skip)
+    if semantic and not_understood:
+        from symptomatic.language.semantic import apply_semantic
+
+        more, not_understood = apply_semantic(kb, text, lang, not_understood, toks, all_toks, cues)
+        findings = _resolve(kb, [*findings, *more])
+    red = _red_flags(data.red_flags, flags, findings, lang, text, age, age_in_text)
+    worried = any("negated" not in w.cats for w in worry_matches)
     return ParseResult(
         text=text,
         lang=lang,
