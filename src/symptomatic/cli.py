@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--lang", choices=["en", "fr"], help="language of the text and the answer")
     c.add_argument("--json", action="store_true", help="print the JSON answer")
+    c.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also read unrecognised phrases with the optional sentence model "
+        "(symptomatic[semantic])",
+    )
 
     lc = sub.add_parser("conditions", help="list the conditions the model knows")
     lc.add_argument("--lang", choices=["en", "fr"], default="en")
@@ -143,7 +149,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     checker = Checker(knowledge=_kb(args))
     text = " ".join(args.text) if args.text else None
     result = checker.check(
-        age=args.age, sex=args.sex, findings=_findings(args), text=text, lang=args.lang
+        age=args.age,
+        sex=args.sex,
+        findings=_findings(args),
+        text=text,
+        lang=args.lang,
+        semantic=args.semantic,
     )
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")

@@ -554,7 +554,7 @@ def parse(
     covered: list[tuple[int, int]] = [(m.start, m.end) for m in (*main, *flags, *cues)]
     covered += number_spans
     not_understood = _not_understood(text, all_toks, covered, data.context.stop_words, skip)
-    if semantic and not_understood:
+    if semantic:
         from symptomatic.language.semantic import apply_semantic
 
         more, not_understood = apply_semantic(kb, text, lang, not_understood, toks, all_toks, cues)
