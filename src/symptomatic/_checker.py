@@ -22,10 +22,10 @@ from symptomatic.engine import (
     compile_model,
     differential_members,
     encode,
-    explain,
     posterior,
     triage,
 )
+from symptomatic.engine.posterior import Contribution, explain_many
 from symptomatic.knowledge import KnowledgeBase, load_knowledge
 
 LANGS = ("en", "fr")
@@ -166,11 +166,14 @@ class Checker:
         findings: Iterable[Finding] = (),
         text: str | None = None,
         lang: str | None = None,
+        semantic: bool = False,
     ) -> Result:
         """Differential, care level and plain-language answer for one case.
 
         ``text`` (English or French) is read by the language layer and combined with the
         structured ``findings``; a structured answer wins over text for the same evidence.
+        ``semantic=True`` also reads unrecognised phrases with the optional sentence model
+        (extra ``symptomatic[semantic]``).
         """
         if lang is not None and lang not in LANGS:
             raise InputError("lang", "must be en or fr", lang, LANGS)
@@ -179,7 +182,7 @@ class Checker:
         if text is not None:
             from symptomatic.language.parse import parse
 
-            parsed = parse(self.kb, text, lang=lang, age=age)
+            parsed = parse(self.kb, text, lang=lang, age=age, semantic=semantic)
             lang = lang or parsed.lang
             explicit = {resolve_evidence(self.kb, f.evidence).code for f in given}
             given += [f for f in parsed.findings if f.evidence not in explicit]
@@ -212,8 +215,11 @@ class Checker:
                 model, probs, shown, min_probability=self.min_probability
             )
             order = [int(i) for i in np.argsort(-probs) if members[i]]
-            for i in order[: self.max_conditions]:
-                differential.append(self._condition(i, float(probs[i]), slots, probs, lang))
+            shown_conditions = order[: self.max_conditions]
+            reasons = explain_many(model, slots, probs, shown_conditions)
+            words: dict[int, tuple[str, str, str, str, str | None]] = {}
+            for i, contribs in zip(shown_conditions, reasons, strict=True):
+                differential.append(self._condition(i, float(probs[i]), contribs, lang, words))
         findings = tuple(self._finding(f, lang) for f in case.findings)
         not_understood = tuple(
             Span(s.start, s.end, s.text) for s in (parsed.not_understood if parsed else ())
@@ -276,19 +282,36 @@ class Checker:
             return True, compose.unexplained_reason(top.name[lang], labels, lang)
         return False, ""
 
-    def _condition(self, i: int, p: float, slots: Any, probs: Any, lang: str) -> ConditionResult:
+    def _condition(
+        self,
+        i: int,
+        p: float,
+        contribs: Sequence[Contribution],
+        lang: str,
+        words: dict[int, tuple[str, str, str, str, str | None]],
+    ) -> ConditionResult:
+        """Condition ``i`` with its strongest reasons for and against (at most 5 each).
+
+        ``contribs`` is :func:`~symptomatic.engine.explain` for ``i``, strongest first;
+        ``words`` caches each slot's wording across the conditions of one result.
+        """
         kb = self.kb
         c = kb.conditions[i]
-        contribs = explain(self.model, slots, probs, i)
-        reasons = []
+        for_: list[Reason] = []
+        against: list[Reason] = []
         for ct in contribs:
-            ev = kb.by_code[ct.evidence]
-            status = "absent" if ct.value == "absent" else "present"
-            value = None if ct.value in ("present", "absent") else ct.value
-            label = ev.text[lang].absent if status == "absent" else ev.text[lang].present
-            if value is not None:
-                label = f"{label}: {ev.value_label(kb, value, lang)}"
-            reasons.append(Reason(ev.code, ev.slug, label, status, value, round(ct.weight, 3)))
+            weight = round(ct.weight, 3)
+            if -0.05 <= weight <= 0.05:
+                break  # strongest first: every later weight rounds as small or smaller
+            kept = for_ if weight > 0.05 else against
+            if len(kept) == 5:
+                if len(for_) == 5 and len(against) == 5:
+                    break
+                continue
+            parts = words.get(ct.slot)
+            if parts is None:
+                parts = words[ct.slot] = self._reason_words(ct, lang)
+            kept.append(Reason(*parts, weight))
         return ConditionResult(
             id=c.id,
             name=c.name[lang],
@@ -296,9 +319,20 @@ class Checker:
             probability=round(p, 4),
             severity=c.severity,
             care_level=c.care_level,
-            reasons_for=tuple(r for r in reasons if r.weight > 0.05)[:5],
-            reasons_against=tuple(r for r in reasons if r.weight < -0.05)[:5],
+            reasons_for=tuple(for_),
+            reasons_against=tuple(against),
         )
+
+    def _reason_words(self, ct: Contribution, lang: str) -> tuple[str, str, str, str, str | None]:
+        """(evidence, slug, label, status, value) of a reason, in ``lang``."""
+        kb = self.kb
+        ev = kb.by_code[ct.evidence]
+        status = "absent" if ct.value == "absent" else "present"
+        value = None if ct.value in ("present", "absent") else ct.value
+        label = ev.text[lang].absent if status == "absent" else ev.text[lang].present
+        if value is not None:
+            label = f"{label}: {ev.value_label(kb, value, lang)}"
+        return ev.code, ev.slug, label, status, value
 
     def _finding(self, f: Finding, lang: str) -> FindingResult:
         ev = self.kb.by_code[f.evidence]

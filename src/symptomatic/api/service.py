@@ -8,6 +8,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from pydantic_core import to_json
+
 from symptomatic._case import Finding, _slug, resolve_evidence
 from symptomatic._checker import Checker, Result
 from symptomatic._errors import InputError, UnknownConditionError
@@ -15,7 +17,6 @@ from symptomatic.api.models import (
     MAX_FINDINGS,
     CareOut,
     CaseIn,
-    ChoiceOut,
     ConditionAbout,
     ConditionOut,
     DiagnosisOut,
@@ -26,7 +27,6 @@ from symptomatic.api.models import (
     InfoOut,
     ParseIn,
     ParseOut,
-    QuestionOut,
     ReasonOut,
     SpanOut,
     ValueOut,
@@ -103,6 +103,14 @@ class Service:
             code_licence="MIT",
             sources={str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
         )
+        self._about: dict[str, dict[str, dict[str, Any]]] = {
+            lang: {
+                cid: ConditionAbout.model_validate(texts[lang], from_attributes=True).model_dump()
+                for cid, texts in kb.info.items()
+                if lang in texts
+            }
+            for lang in ("en", "fr")
+        }
         self._interview_cls: Any = None
 
     # -- listings --------------------------------------------------------------------
@@ -137,8 +145,8 @@ class Service:
         )
 
     def diagnosis(self, case: CaseIn) -> DiagnosisOut:
-        result = self.check(case)
-        question, stop = self._next_question(case, result)
+        """The diagnosis answer as a validated :class:`DiagnosisOut` (the typed reference)."""
+        result, question, stop = self._diagnose(case)
         from symptomatic.language.compose import phrases
 
         words = phrases(result.lang)
@@ -169,6 +177,79 @@ class Service:
             if about is not None:
                 c.about = ConditionAbout.model_validate(about, from_attributes=True)
         return out
+
+    def diagnosis_json(self, case: CaseIn) -> bytes:
+        """:meth:`diagnosis`, serialised, built directly from the result (the API's hot path).
+
+        The fields come from frozen, already-checked dataclasses: validating them into
+        pydantic models only to serialise them again cost a fifth of each request.
+        ``tests/test_api.py`` checks that the bytes are exactly those of
+        ``diagnosis(case).model_dump_json()``.
+        """
+        result, question, stop = self._diagnose(case)
+        from symptomatic.language.compose import phrases
+
+        lang = result.lang
+        words = phrases(lang)
+        level = result.triage.level
+        about = self._about[lang]
+        t = result.triage
+        body: dict[str, Any] = {
+            "differential": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "icd10": c.icd10,
+                    "probability": float(c.probability),
+                    "severity": c.severity,
+                    "care_level": c.care_level,
+                    "reasons_for": [_reason(r) for r in c.reasons_for],
+                    "reasons_against": [_reason(r) for r in c.reasons_against],
+                    "about": about.get(c.id),
+                }
+                for c in result.differential
+            ],
+            "triage": {
+                "level": t.level,
+                "reasons": list(t.reasons),
+                "codes": list(t.codes),
+                "call_emergency_number": t.call_emergency_number,
+            },
+            "findings": [
+                {
+                    "evidence": f.evidence,
+                    "slug": f.slug,
+                    "label": f.label,
+                    "status": f.status,
+                    "value": f.value,
+                    "value_label": f.value_label,
+                    "span": None if f.span is None else list(f.span),
+                    "text": f.text,
+                    "source": f.source,
+                }
+                for f in result.findings
+            ],
+            "not_understood": [
+                {"start": s.start, "end": s.end, "text": s.text} for s in result.not_understood
+            ],
+            "something_else": {
+                "likely": result.something_else.likely,
+                "reason": result.something_else.reason,
+            },
+            "summary": result.summary,
+            "disclaimer": result.disclaimer,
+            "lang": lang,
+            "age": None if result.age is None else float(result.age),
+            "sex": result.sex,
+            "knowledge": {
+                "version": result.knowledge["version"],
+                "sha256": result.knowledge["sha256"],
+            },
+            "care": {"title": words["level_name"][level], "action": words["level_now"][level]},
+            "next_question": question,
+            "should_stop": stop,
+        }
+        return to_json(body)
 
     def explain(self, req: ExplainIn) -> ExplainOut:
         kb = self.checker.kb
@@ -244,8 +325,14 @@ class Service:
             source=f.source,
         )
 
+    def _diagnose(self, case: CaseIn) -> tuple[Result, dict[str, Any] | None, bool]:
+        """The result, the next question (as QuestionOut fields) and whether to stop."""
+        result = self.check(case)
+        question, stop = self._next_question(case, result)
+        return result, question, stop
+
     # -- interview -------------------------------------------------------------------
-    def _next_question(self, case: CaseIn, result: Result) -> tuple[QuestionOut | None, bool]:
+    def _next_question(self, case: CaseIn, result: Result) -> tuple[dict[str, Any] | None, bool]:
         """The interview's next question for this case (stateless: rebuilt every call).
 
         Everything known so far is the interview's starting point; the questions already
@@ -287,17 +374,29 @@ class Service:
         return self._interview_cls
 
 
-def _question_out(q: Any, number: int) -> QuestionOut:
-    return QuestionOut(
-        code=q.evidence,
-        slug=q.slug,
-        kind=q.kind,
-        text=q.text,
-        choices=[ChoiceOut(value=c.value, label=c.label) for c in q.choices],
-        why=q.why,
-        number=number,
-        max_questions=MAX_QUESTIONS,
-    )
+def _reason(r: Any) -> dict[str, Any]:
+    return {
+        "evidence": r.evidence,
+        "slug": r.slug,
+        "label": r.label,
+        "status": r.status,
+        "value": r.value,
+        "weight": float(r.weight),
+    }
+
+
+def _question_out(q: Any, number: int) -> dict[str, Any]:
+    """The fields of :class:`QuestionOut`, in its order."""
+    return {
+        "code": q.evidence,
+        "slug": q.slug,
+        "kind": q.kind,
+        "text": q.text,
+        "choices": [{"value": c.value, "label": c.label} for c in q.choices],
+        "why": q.why,
+        "number": number,
+        "max_questions": MAX_QUESTIONS,
+    }
 
 
 def _version() -> str:
