@@ -384,3 +384,57 @@ def test_serve_without_web_extra_is_one_line_error(
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "web extra" in err
+
+
+# -- the serialised fast path -----------------------------------------------------------------
+FAST_CASES: list[dict[str, Any]] = [
+    CASE,
+    {**CASE, "lang": "fr"},
+    {"age": 80, "sex": "male", "findings": []},
+    {"age": 3, "sex": "M", "text": "fever and a rash, no cough"},
+    {"age": 45, "sex": "male", "lang": "en", "text": "crushing chest pain, I am sweating"},
+    {"age": 29, "sex": "F", "lang": "fr", "text": "j'ai mal à la gorge et de la fièvre"},
+    {"age": 61, "sex": "female", "text": "I broke my arm"},
+    {
+        "age": 34,
+        "sex": "female",
+        "findings": [{"evidence": "fever"}, {"evidence": "cough"}],
+        "answers": [
+            {"evidence": "sore-throat", "status": "absent"},
+            {"evidence": "runny-nose", "status": "present"},
+            {"evidence": "fever", "status": "unknown"},
+        ],
+    },
+]
+
+
+def test_diagnosis_json_is_the_models_json(client: TestClient) -> None:
+    """The route's pre-serialised JSON is byte for byte what DiagnosisOut serialises."""
+    from symptomatic.api.models import CaseIn, DiagnosisOut
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+    kb = service.checker.kb
+    painful = next(e for e in kb.evidences if e.type == "multi")
+    cases = [
+        *FAST_CASES,
+        {
+            "age": 50,
+            "sex": "male",
+            "findings": [{"evidence": painful.code, "value": v} for v in painful.values[:3]],
+        },
+    ]
+    for body in cases:
+        case = CaseIn.model_validate(body)
+        fast = service.diagnosis_json(case)
+        assert fast == service.diagnosis(case).model_dump_json().encode(), body
+        DiagnosisOut.model_validate_json(fast)  # and it is a valid answer
+        r = client.post("/v1/diagnosis", json=body)
+        assert r.status_code == 200
+        assert r.content == fast
+        assert r.headers["content-type"] == "application/json"
+
+
+def test_diagnosis_schema_still_documents_the_answer(client: TestClient) -> None:
+    post = client.get("/openapi.json").json()["paths"]["/v1/diagnosis"]["post"]
+    ok = post["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/DiagnosisOut"}

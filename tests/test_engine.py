@@ -138,3 +138,67 @@ def test_checker_result_shape(tiny_kb_dir: Path) -> None:
         "disclaimer",
     ):
         assert key in data
+
+
+def _random_findings(kb, rng):  # type: ignore[no-untyped-def]
+    found = []
+    for i in rng.choice(len(kb.evidences), size=int(rng.integers(1, 14)), replace=False):
+        ev = kb.evidences[int(i)]
+        status = str(rng.choice(["present", "present", "absent", "unknown"]))
+        if ev.type == "binary" or status != "present":
+            found.append((ev.code, status, None))
+        else:
+            k = 1 if ev.type == "categorical" else int(rng.integers(1, 4))
+            picks = rng.choice(len(ev.values), size=min(k, len(ev.values)), replace=False)
+            found += [(ev.code, "present", ev.values[int(j)]) for j in picks]
+    return found
+
+
+def test_explain_many_is_explain_for_each_condition(model) -> None:  # type: ignore[no-untyped-def]
+    from symptomatic.engine.posterior import explain_many
+
+    kb = load_knowledge()
+    rng = np.random.default_rng(5)
+    everyone = list(range(model.n_conditions))
+    for _ in range(40):
+        enc = encode(model, _random_findings(kb, rng))
+        probs = posterior(model, enc, age=float(rng.integers(0, 100)))
+        conditions = [int(i) for i in rng.permutation(everyone)[: int(rng.integers(1, 12))]]
+        for probs_ in (probs, np.eye(model.n_conditions)[conditions[0]]):  # incl. p = 1
+            many = explain_many(model, enc, probs_, conditions)
+            assert len(many) == len(conditions)
+            for i, got in zip(conditions, many, strict=True):
+                assert got == explain(model, enc, probs_, i)  # same floats, same order
+    assert explain_many(model, encode(model, []), probs, [0, 1]) == [[], []]
+    assert explain_many(model, enc, probs, []) == []
+
+
+def test_interview_reuses_its_first_case_only_when_identical() -> None:
+    """Before any answer the interview reuses its checked first case: it must be exactly
+    what checking the findings again gives (the case its posterior is computed from)."""
+    from symptomatic import Finding, InputError, Interview
+    from symptomatic._case import make_case
+
+    checker = Checker()
+    kb = checker.kb
+    rng = np.random.default_rng(11)
+    follow_ups = [e for e in kb.evidences if e.parent is not None and e.type != "binary"]
+    checked = 0
+    for n in range(60):
+        found = [Finding(c, s, v) for c, s, v in _random_findings(kb, rng)]  # type: ignore[arg-type]
+        ev = follow_ups[n % len(follow_ups)]
+        found.append(Finding(ev.code, "present", ev.values[0]))  # implies its parent
+        if n % 3 == 0:
+            found.append(Finding(kb.evidences[n].slug, "unknown"))
+        try:
+            interview = Interview(checker, age=float(n), sex="female", findings=found)
+        except InputError:  # conflicting random answers
+            continue
+        again = make_case(kb, age=float(n), sex="female", findings=interview._initial)
+        assert interview.case() == again
+        checked += 1
+    assert checked >= 30
+    marked = [Finding(kb.evidences[0].code, "present", source="implied")]
+    interview = Interview(checker, age=30, sex="male", findings=marked)
+    assert interview._first_case is None
+    assert interview.case() == make_case(kb, age=30, sex="male", findings=interview._initial)

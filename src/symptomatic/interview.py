@@ -218,11 +218,18 @@ class Interview:
             severe_weight=severe_weight,
             stop_on_red_flag=stop_on_red_flag,
         )
-        initial = make_case(checker.kb, age=age, sex=sex, findings=findings)
+        given = tuple(findings)
+        initial = make_case(checker.kb, age=age, sex=sex, findings=given)
         self.age = initial.age
         self.sex = initial.sex
         self._initial: tuple[Finding, ...] = tuple(
             f for f in initial.findings if f.source != "implied"
+        )
+        # Before any answer, _compute's case (make_case over _initial) is `initial` again,
+        # finding for finding, unless a finding came in already marked implied: keep it so
+        # a stateless caller (the HTTP service) does not check the same case twice.
+        self._first_case: Case | None = (
+            initial if all(f.source != "implied" for f in given) else None
         )
         self._table = _question_table(checker.kb, checker.model, self.policy.severe_max)
         self._answers: list[_Answer] = []
@@ -243,7 +250,10 @@ class Interview:
         if self._state is not None:
             return self._state
         kb, model, table = self.checker.kb, self.checker.model, self._table
-        case = make_case(kb, age=self.age, sex=self.sex, findings=self._findings(self._answers))
+        if not self._answers and self._first_case is not None:
+            case = self._first_case
+        else:
+            case = make_case(kb, age=self.age, sex=self.sex, findings=self._findings(self._answers))
         enc = encode(model, ((f.evidence, f.status, f.value) for f in case.findings))
         probs = posterior(model, enc, age=case.age)
         answered = np.zeros(table.n_questions, dtype=np.bool_)
