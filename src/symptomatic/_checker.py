@@ -220,7 +220,7 @@ class Checker:
             words: dict[int, tuple[str, str, str, str, str | None]] = {}
             for i, contribs in zip(shown_conditions, reasons, strict=True):
                 differential.append(self._condition(i, float(probs[i]), contribs, lang, words))
-        findings = tuple(self._finding(f, lang) for f in case.findings)
+        findings = tuple(self.finding_result(f, lang) for f in case.findings)
         not_understood = tuple(
             Span(s.start, s.end, s.text) for s in (parsed.not_understood if parsed else ())
         )
@@ -293,7 +293,9 @@ class Checker:
         """Condition ``i`` with its strongest reasons for and against (at most 5 each).
 
         ``contribs`` is :func:`~symptomatic.engine.explain` for ``i``, strongest first;
-        ``words`` caches each slot's wording across the conditions of one result.
+        ``words`` caches each slot's wording across the conditions of one result. Among
+        the strongest reasons, what the person has comes before what they do not have
+        ("cough" before "does not live with 4 or more people"), each by weight.
         """
         kb = self.kb
         c = kb.conditions[i]
@@ -304,14 +306,17 @@ class Checker:
             if -0.05 <= weight <= 0.05:
                 break  # strongest first: every later weight rounds as small or smaller
             kept = for_ if weight > 0.05 else against
-            if len(kept) == 5:
-                if len(for_) == 5 and len(against) == 5:
+            if len(kept) == _REASONS_LOOKED_AT:
+                if len(for_) == len(against) == _REASONS_LOOKED_AT:
                     break
                 continue
             parts = words.get(ct.slot)
             if parts is None:
                 parts = words[ct.slot] = self._reason_words(ct, lang)
             kept.append(Reason(*parts, weight))
+        for kept in (for_, against):
+            kept.sort(key=lambda r: r.status != "present")  # stable: weight order kept
+            del kept[_REASONS_SHOWN:]
         return ConditionResult(
             id=c.id,
             name=c.name[lang],
@@ -334,7 +339,8 @@ class Checker:
             label = f"{label}: {ev.value_label(kb, value, lang)}"
         return ev.code, ev.slug, label, status, value
 
-    def _finding(self, f: Finding, lang: str) -> FindingResult:
+    def finding_result(self, f: Finding, lang: str) -> FindingResult:
+        """One finding as it is reported back, worded in ``lang``."""
         ev = self.kb.by_code[f.evidence]
         label = ev.text[lang].absent if f.status == "absent" else ev.text[lang].present
         return FindingResult(
@@ -350,6 +356,10 @@ class Checker:
         )
 
 
+_REASONS_SHOWN = 5
+_REASONS_LOOKED_AT = 10
+
+
 def _any_strong(probs: Any) -> bool:
     return bool(float(np.max(probs)) >= 0.5)
 
@@ -361,9 +371,12 @@ def check(
     findings: Sequence[Finding] = (),
     text: str | None = None,
     lang: str | None = None,
+    semantic: bool = False,
 ) -> Result:
     """One-off check with the packaged knowledge base (see :meth:`Checker.check`)."""
-    return _default_checker().check(age=age, sex=sex, findings=findings, text=text, lang=lang)
+    return _default_checker().check(
+        age=age, sex=sex, findings=findings, text=text, lang=lang, semantic=semantic
+    )
 
 
 _DEFAULT: list[Checker] = []

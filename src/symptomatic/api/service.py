@@ -6,6 +6,7 @@ Thin and stateless: every call rebuilds the case from the request. Nothing medic
 from __future__ import annotations
 
 import difflib
+from dataclasses import asdict
 from typing import Any
 
 from pydantic_core import to_json
@@ -310,20 +311,9 @@ class Service:
         return ParseOut(lang=lang, findings=findings, not_understood=spans, red_flags=flags)
 
     def _finding_out(self, f: Any, lang: str) -> FindingOut:
-        kb = self.checker.kb
-        ev = kb.by_code[f.evidence]
-        label = ev.text[lang].absent if f.status == "absent" else ev.text[lang].present
-        return FindingOut(
-            evidence=ev.code,
-            slug=ev.slug,
-            label=label,
-            status=f.status,
-            value=f.value,
-            value_label=None if f.value is None else ev.value_label(kb, f.value, lang),
-            span=None if f.span is None else list(f.span),
-            text=f.text,
-            source=f.source,
-        )
+        found = self.checker.finding_result(f, lang)
+        span = None if found.span is None else list(found.span)
+        return FindingOut.model_validate({**asdict(found), "span": span})
 
     def _diagnose(self, case: CaseIn) -> tuple[Result, dict[str, Any] | None, bool]:
         """The result, the next question (as QuestionOut fields) and whether to stop."""
