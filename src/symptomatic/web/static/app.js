@@ -4,7 +4,7 @@
 const WORDS = {
   en: {
     skip: "Skip to content", title: "Symptom checker",
-    intro: "This tool runs on this computer. Nothing you type leaves it. It is not a diagnosis.",
+    intro: "What you type goes only to this symptomatic server, which keeps no record of it. This is not a diagnosis.",
     describe_title: "Tell me what is wrong", describe: "Describe your symptoms in your own words",
     placeholder: "For example: I have had a sore throat and a fever since yesterday",
     age: "Age (years)", sex: "Sex", choose: "Choose…", female: "Female", male: "Male",
@@ -21,7 +21,7 @@ const WORDS = {
   },
   fr: {
     skip: "Aller au contenu", title: "Vérificateur de symptômes",
-    intro: "Cet outil fonctionne sur cet ordinateur. Rien de ce que vous écrivez n'en sort. Ce n'est pas un diagnostic.",
+    intro: "Ce que vous écrivez va seulement à ce serveur symptomatic, qui n'en garde aucune trace. Ce n'est pas un diagnostic.",
     describe_title: "Dites-moi ce qui ne va pas", describe: "Décrivez vos symptômes avec vos mots",
     placeholder: "Par exemple : j'ai mal à la gorge et de la fièvre depuis hier",
     age: "Âge (ans)", sex: "Sexe", choose: "Choisir…", female: "Femme", male: "Homme",
