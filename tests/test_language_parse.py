@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -228,17 +226,6 @@ def test_checker_uses_text_red_flags_and_reasons(kb: KnowledgeBase) -> None:
     res = checker.check(text="I have a fever and a dry cough")
     assert {f.evidence for f in res.findings} >= {"E_91", "E_201"}
     assert checker.check(text="burning when I pee").something_else.likely
-
-
-def test_parse_is_fast(kb: KnowledgeBase) -> None:
-    texts = ["I've had a fever and a dry cough for three days, no sore throat."] * 50
-    parse(kb, texts[0])
-    times = []
-    for t in texts:
-        t0 = time.perf_counter()
-        parse(kb, t)
-        times.append(time.perf_counter() - t0)
-    assert statistics.median(times) < 0.005
 
 
 def test_import_is_light() -> None:
