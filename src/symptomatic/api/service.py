@@ -112,7 +112,6 @@ class Service:
             }
             for lang in ("en", "fr")
         }
-        self._interview_cls: Any = None
 
     # -- listings --------------------------------------------------------------------
     def list_evidences(self, lang: str, search: str | None) -> list[EvidenceOut]:
@@ -328,9 +327,8 @@ class Service:
         Everything known so far is the interview's starting point; the questions already
         answered (distinct evidences in ``answers``) count against its question budget.
         """
-        cls = self._interview()
-        if cls is None:
-            return None, True
+        from symptomatic.interview import Interview
+
         kb = self.checker.kb
         answered = {resolve_evidence(kb, a.evidence).code for a in case.answers}
         budget = MAX_QUESTIONS - len(answered)
@@ -341,7 +339,7 @@ class Service:
             for f in result.findings
             if f.source != "implied"
         ]
-        interview = cls(
+        interview = Interview(
             self.checker,
             age=result.age,
             sex=result.sex,
@@ -353,15 +351,6 @@ class Service:
         if question is None:
             return None, True
         return _question_out(question, len(answered) + 1), False
-
-    def _interview(self) -> Any:
-        if self._interview_cls is None:
-            try:
-                from symptomatic.interview import Interview
-            except ImportError:
-                return None
-            self._interview_cls = Interview
-        return self._interview_cls
 
 
 def _reason(r: Any) -> dict[str, Any]:
