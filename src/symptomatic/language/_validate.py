@@ -129,6 +129,38 @@ class EvalFile(_Strict):
     items: list[EvalItem]
 
 
+Words = Annotated[list[Text], Field(min_length=1)]
+Positive = Annotated[float, Field(gt=0.0)]
+
+
+class QuantitiesFile(_Strict):
+    about: Text
+    fever_from_celsius: Annotated[float, Field(ge=37.0, le=39.0)]
+    fever_source: Text
+    plausible_celsius: Annotated[
+        list[Annotated[float, Field(ge=30.0, le=46.0)]], Field(min_length=2, max_length=2)
+    ]
+    number_words: dict[str, Positive]
+    unit_days: dict[str, Positive]
+    duration_cues: Words
+    duration_fillers: Words
+    since_cues: Words
+    since_when: dict[str, Positive | None]
+    temperature_words: Words
+    temperature_after: Words
+    out_of_ten: Words
+    infant_units: dict[str, Positive]
+    infant_old: Words
+    infant_nouns: Words
+    infant_of: Words
+    sides: dict[Literal["left", "right"], Words]
+
+
+class OtherLanguagesFile(_Strict):
+    about: Text
+    words: dict[str, Words]
+
+
 def _schema(
     directory: Traversable | Path, name: str, model: type[BaseModel], errors: list[KnowledgeError]
 ) -> Any:
@@ -276,6 +308,8 @@ def validate_language(
                 for j, ev in enumerate(group.get("evidences", [])):
                     found = c.code(rf_name, f"{path}.evidences[{j}].evidence", ev["evidence"])
                     c.values(rf_name, f"{path}.evidences[{j}]", found, ev.get("values", []))
+    _schema(node, "quantities.json", QuantitiesFile, errors)
+    _schema(node, "other_languages.json", OtherLanguagesFile, errors)
     ev_name = "eval_set.json"
     ev_doc = _schema(node, ev_name, EvalFile, errors)
     if ev_doc is not None:

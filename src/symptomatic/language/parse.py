@@ -67,55 +67,108 @@ FEVER, PAIN_INTENSITY = "E_91", "E_56"
 
 _TOKEN = re.compile(r"[^\W_]+")
 _HARD_BOUNDARY = re.compile(r"[;!?\n]|\.(?!\d)")
-_NUM_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "couple": 2, "few": 3, "several": 3,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "quelques": 3, "plusieurs": 3,
-}  # fmt: skip
-_UNIT_DAYS = {
-    "minute": 1 / 1440, "hour": 1 / 24, "heure": 1 / 24, "day": 1.0, "jour": 1.0,
-    "week": 7.0, "semaine": 7.0, "month": 30.0, "mois": 30.0, "year": 365.0, "an": 365.0,
-    "annee": 365.0, "année": 365.0,
-}  # fmt: skip
-_NUM = r"(\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few|several|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quelques|plusieurs)"  # noqa: E501
-_UNIT = (
-    r"(minutes?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans?|années?)"
-)
-_DURATION = re.compile(
-    r"\b(?:for|over|since|in|during|depuis|pendant|ça fait|ca fait|cela fait|il y a)\s+"
-    r"(?:the\s+(?:past|last)\s+|les\s+|des\s+)?(?:about\s+|around\s+|environ\s+)?"
-    + _NUM
-    + r"\s+"
-    + _UNIT
-    + r"\b"
-    r"|\b(?:since|depuis)\s+(yesterday|last night|this morning|today|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|hier|avant-hier|ce matin|cette nuit|la nuit dernière|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
-    re.IGNORECASE,
-)
-_TEMP_UNIT = re.compile(
-    r"(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:°\s*([cf])?|º\s*([cf])?|degrees?\s*(c|f|celsius|fahrenheit)?"
-    r"|degrés?\s*(c|celsius)?|\s?([cf])\b)",
-    re.IGNORECASE,
-)
-_TEMP_WORD = re.compile(
-    r"\b(?:temp|temperature|température|fever|fièvre|fievre|thermometer|thermomètre)"
-    r"[^\d.;!?\n]{0,20}?(\d{2,3}(?:[.,]\d{1,2})?)(?!\s*/|\d)",
-    re.IGNORECASE,
-)
-_TEMP_AFTER = re.compile(
-    r"(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:de|of)\s+(?:température|temperature|fièvre|fievre|fever)",
-    re.IGNORECASE,
-)
-_PAIN_SCALE = re.compile(r"\b(\d{1,2})\s*(?:/|out of|over|sur)\s*10\b", re.IGNORECASE)
-_INFANT_AGE = re.compile(
-    r"\b" + _NUM + r"[\s-]+(day|week|month)s?[\s-]+old\b"
-    r"|\b(?:bébé|bebe|nourrisson|fils|fille|enfant)\s+(?:de|d')\s*"
-    + _NUM
-    + r"\s+(jours?|semaines?|mois)\b",
-    re.IGNORECASE,
-)
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex group matching any of ``words``, longest first, escaped."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantities:
+    """The number, duration and temperature words of quantities.json, compiled once."""
+
+    fever_from: float
+    plausible: tuple[float, float]
+    number_words: dict[str, float]
+    unit_days: dict[str, float]
+    since_when: dict[str, float | None]
+    infant_units: dict[str, float]
+    sides: dict[str, frozenset[str]]
+    temp_unit: re.Pattern[str]
+    temp_word: re.Pattern[str]
+    temp_after: re.Pattern[str]
+    pain_scale: re.Pattern[str]
+    duration: re.Pattern[str]
+    infant_age: re.Pattern[str]
+
+
+@cache
+def _quantities() -> _Quantities:
+    raw = (resources.files("symptomatic.language") / "data" / "quantities.json").read_text("utf-8")
+    q = json.loads(raw)
+    num = r"(\d+(?:[.,]\d+)?|" + _alternatives(q["number_words"])[3:]
+    unit = "(" + _alternatives(q["unit_days"]) + ")"
+    temp = r"(\d{2,3}(?:[.,]\d{1,2})?)"
+    infant_units = "(" + _alternatives(q["infant_units"]) + ")"
+    return _Quantities(
+        fever_from=float(q["fever_from_celsius"]),
+        plausible=(float(q["plausible_celsius"][0]), float(q["plausible_celsius"][1])),
+        number_words={k.lower(): float(v) for k, v in q["number_words"].items()},
+        unit_days={k.lower(): float(v) for k, v in q["unit_days"].items()},
+        since_when={k.lower(): v for k, v in q["since_when"].items()},
+        infant_units={k.lower(): float(v) for k, v in q["infant_units"].items()},
+        sides={k: frozenset(v) for k, v in q["sides"].items()},
+        temp_unit=re.compile(
+            temp + r"\s*(?:°\s*([cf])?|º\s*([cf])?|degrees?\s*(c|f|celsius|fahrenheit)?"
+            r"|degrés?\s*(c|celsius)?|\s?([cf])\b)",
+            re.IGNORECASE,
+        ),
+        temp_word=re.compile(
+            r"\b"
+            + _alternatives(q["temperature_words"])
+            + r"[^\d.;!?\n]{0,20}?"
+            + temp
+            + r"(?!\s*/|\d)",
+            re.IGNORECASE,
+        ),
+        temp_after=re.compile(
+            temp
+            + r"\s*"
+            + _alternatives(q["temperature_after"])
+            + r"\s+"
+            + _alternatives(q["temperature_words"]),
+            re.IGNORECASE,
+        ),
+        pain_scale=re.compile(
+            r"\b(\d{1,2})\s*" + _alternatives(q["out_of_ten"]) + r"\s*10\b", re.IGNORECASE
+        ),
+        duration=re.compile(
+            r"\b"
+            + _alternatives(q["duration_cues"])
+            + r"\s+(?:"
+            + _alternatives(q["duration_fillers"])
+            + r"\s+)*"
+            + num
+            + r"\s+"
+            + unit
+            + r"\b"
+            r"|\b"
+            + _alternatives(q["since_cues"])
+            + r"\s+("
+            + _alternatives(q["since_when"])[3:]
+            + r"\b",
+            re.IGNORECASE,
+        ),
+        infant_age=re.compile(
+            r"\b"
+            + num
+            + r"[\s-]+"
+            + infant_units
+            + r"[\s-]+"
+            + _alternatives(q["infant_old"])
+            + r"\b|\b"
+            + _alternatives(q["infant_nouns"])
+            + r"\s+"
+            + _alternatives(q["infant_of"])
+            + r"\s*"
+            + num
+            + r"\s+"
+            + infant_units
+            + r"\b",
+            re.IGNORECASE,
+        ),
+    )
 
 
 @cache
@@ -732,10 +785,6 @@ def _nearest(m: _Match, cands: list[tuple[_Match, Any]]) -> tuple[_Match, Any] |
     return None if best is None else best[1]
 
 
-_LEFT = frozenset({"left", "gauche"})
-_RIGHT = frozenset({"right", "droite", "droit"})
-
-
 def _side(
     kb: KnowledgeBase, all_toks: Sequence[_Tok], m: _Match, values: tuple[str, ...]
 ) -> tuple[str, ...]:
@@ -743,7 +792,7 @@ def _side(
     first = next(t.index for t in all_toks if t.start >= m.start)
     last = max(t.index for t in all_toks if t.end <= m.end)
     near = {all_toks[k].norm for k in range(max(0, first - 3), min(len(all_toks), last + 3))}
-    for words_, side in ((_LEFT, "left"), (_RIGHT, "right")):
+    for side, words_ in _quantities().sides.items():
         if near & words_:
             kept = tuple(v for v in values if side in kb.value_labels.get(v, {}).get("en", ""))
             if kept:
@@ -754,15 +803,16 @@ def _side(
 def _numbers(
     text: str,
 ) -> tuple[list[Finding], list[tuple[int, int]], list[Duration], float | None]:
+    q = _quantities()
     found: list[Finding] = []
     spans: list[tuple[int, int]] = []
     seen_temp: list[tuple[int, int]] = []
-    for rx in (_TEMP_UNIT, _TEMP_AFTER, _TEMP_WORD):
+    for rx in (q.temp_unit, q.temp_after, q.temp_word):
         for m in rx.finditer(text):
             raw = m.group(1).replace(",", ".")
-            unit = next((g for g in m.groups()[1:] if g), "") if rx is _TEMP_UNIT else ""
+            unit = next((g for g in m.groups()[1:] if g), "") if rx is q.temp_unit else ""
             if (
-                rx is _TEMP_UNIT
+                rx is q.temp_unit
                 and not unit
                 and "°" not in m.group()
                 and "º" not in m.group()
@@ -774,21 +824,21 @@ def _numbers(
                 continue
             value = float(raw)
             celsius = (value - 32) * 5 / 9 if unit.lower().startswith("f") or value >= 90 else value
-            if not 34.0 <= celsius <= 44.0:
+            if not q.plausible[0] <= celsius <= q.plausible[1]:
                 continue
             seen_temp.append(span)
             spans.append(span)
             found.append(
                 Finding(
                     FEVER,
-                    "present" if celsius >= 38.0 else "absent",
+                    "present" if celsius >= q.fever_from else "absent",
                     "num",
                     span=span,
                     text=text[span[0] : span[1]],
                     source="text",
                 )
             )
-    for m in _PAIN_SCALE.finditer(text):
+    for m in q.pain_scale.finditer(text):
         n = int(m.group(1))
         if 0 <= n <= 10:
             spans.append((m.start(), m.end()))
@@ -802,33 +852,29 @@ def _numbers(
                     source="text",
                 )
             )
+
+    def amount(qty: str) -> float | None:
+        qty = qty.lower()
+        return float(qty.replace(",", ".")) if qty[:1].isdigit() else q.number_words.get(qty)
+
     durations: list[Duration] = []
-    for m in _DURATION.finditer(text):
+    for m in q.duration.finditer(text):
         days = None
         if m.group(1) and m.group(2):
-            qty = m.group(1).lower().replace("couple of", "couple")
-            number = float(qty.replace(",", ".")) if qty[0].isdigit() else _NUM_WORDS.get(qty)
-            unit = norm_word(m.group(2).lower().rstrip("s")).replace("hr", "hour")
-            per = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(norm_word(m.group(2).lower()))
+            number = amount(m.group(1))
+            per = q.unit_days.get(m.group(2).lower())
             if number is not None and per is not None:
                 days = round(number * per, 4)
         elif m.group(3):
-            word = m.group(3).lower()
-            days = 1.0 if word in ("yesterday", "hier", "last night", "cette nuit") else None
+            days = q.since_when.get(m.group(3).lower())
         durations.append(Duration(m.start(), m.end(), m.group(), days))
         spans.append((m.start(), m.end()))
     age = None
-    for m in _INFANT_AGE.finditer(text):
-        qty = (m.group(1) or m.group(3) or "").lower()
-        unit = norm_word((m.group(2) or m.group(4) or "").lower())
-        number = float(qty.replace(",", ".")) if qty[:1].isdigit() else _NUM_WORDS.get(qty)
-        per = (
-            1 / 365
-            if unit.startswith(("day", "jour"))
-            else (7 / 365 if unit.startswith(("week", "semaine")) else 1 / 12)
-        )
-        if number is not None:
-            age = round(number * per, 4)
+    for m in q.infant_age.finditer(text):
+        number = amount(m.group(1) or m.group(3) or "")
+        per_unit = q.infant_units.get((m.group(2) or m.group(4) or "").lower())
+        if number is not None and per_unit is not None:
+            age = round(number * per_unit, 4)
             spans.append((m.start(), m.end()))
     return found, spans, durations, age
 
