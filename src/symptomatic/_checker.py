@@ -27,8 +27,7 @@ from symptomatic.engine import (
 )
 from symptomatic.engine.posterior import Contribution, explain_many
 from symptomatic.knowledge import KnowledgeBase, load_knowledge
-
-LANGS = ("en", "fr")
+from symptomatic.knowledge._model import LANGS
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from symptomatic.engine import encode, posterior
 from symptomatic.engine._compiled import CompiledModel, FloatArray
 from symptomatic.engine.interview import (
     DEFAULT_CONFIDENCE,
+    DEFAULT_MAX_QUESTIONS,
     DEFAULT_MIN_GAIN,
     DEFAULT_SEVERE_RISK,
     DEFAULT_SEVERE_WEIGHT,
@@ -48,6 +49,7 @@ from symptomatic.engine.interview import (
 )
 from symptomatic.engine.triage import fired_rules
 from symptomatic.knowledge import Evidence, KnowledgeBase
+from symptomatic.knowledge._model import LANGS
 
 if TYPE_CHECKING:
     from symptomatic._checker import Checker, Result
@@ -55,7 +57,6 @@ if TYPE_CHECKING:
 __all__ = ["Choice", "Interview", "Question", "QuestionKind"]
 
 QuestionKind = Literal["binary", "categorical", "multi", "scale"]
-LANGS = ("en", "fr")
 DONT_KNOW = "dont_know"
 
 
@@ -195,7 +196,7 @@ class Interview:
         sex: str | None,
         findings: Iterable[Finding] = (),
         lang: str = "en",
-        max_questions: int = 30,
+        max_questions: int = DEFAULT_MAX_QUESTIONS,
         confidence: float = DEFAULT_CONFIDENCE,
         severe_risk: float = DEFAULT_SEVERE_RISK,
         min_gain: float = DEFAULT_MIN_GAIN,

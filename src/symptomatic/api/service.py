@@ -32,11 +32,12 @@ from symptomatic.api.models import (
     SpanOut,
     ValueOut,
 )
+from symptomatic.engine.interview import DEFAULT_MAX_QUESTIONS
 
 __all__ = ["MAX_QUESTIONS", "Service"]
 
 #: Most questions one interview asks (the interview's own default).
-MAX_QUESTIONS = 30
+MAX_QUESTIONS = DEFAULT_MAX_QUESTIONS
 
 
 class Service:

@@ -55,6 +55,7 @@ from symptomatic.bench.ddxplus import (
 from symptomatic.engine import compile_model, differential_members
 from symptomatic.engine._compiled import CompiledModel, FloatArray
 from symptomatic.engine.interview import (
+    DEFAULT_MAX_QUESTIONS,
     InterviewPolicy,
     QuestionTable,
     compile_questions,
@@ -190,7 +191,7 @@ def run_interactive(
     kb: KnowledgeBase,
     path: str | Path,
     *,
-    max_questions: int = 30,
+    max_questions: int = DEFAULT_MAX_QUESTIONS,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     policy: InterviewPolicy | None = None,

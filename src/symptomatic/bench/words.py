@@ -27,9 +27,9 @@ from symptomatic._checker import (
 from symptomatic._levels import CARE_LEVELS, URGENT_LEVELS, CareLevel, urgency
 from symptomatic.engine import TriageReason
 from symptomatic.knowledge import KnowledgeBase
+from symptomatic.knowledge._model import LANGS
 from symptomatic.language import compose
 
-LANGS: Final[tuple[str, ...]] = ("en", "fr")
 MAX_FK_GRADE: Final[float] = 8.0
 MIN_KANDEL_MOLES: Final[float] = 60.0
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from symptomatic._errors import KnowledgeError
+from symptomatic.knowledge._model import LANGS
 
-LANGS = ("en", "fr")
 CATEGORIES = ("negated", "possible", "historical", "family", "hypothetical")
 DIRECTIONS = ("forward", "backward", "bidirectional")
 

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from symptomatic._errors import KnowledgeError
 from symptomatic._levels import CareLevel
 from symptomatic.knowledge import Evidence, KnowledgeBase
-from symptomatic.language._lexicon import LANGS, data_dir, norm_word, read_json, words
+from symptomatic.knowledge._model import LANGS
+from symptomatic.language._lexicon import data_dir, norm_word, read_json, words
 
 Text = Annotated[str, Field(min_length=1)]
 Code = Annotated[str, Field(pattern=r"^E_[0-9]+$")]

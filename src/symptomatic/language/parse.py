@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 from symptomatic._case import Finding
 from symptomatic._errors import TextInputError
+from symptomatic.knowledge._model import LANGS
 from symptomatic.language._lexicon import (
-    LANGS,
     LanguageData,
     LexEntry,
     TextRedFlagRule,

@@ -47,7 +47,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from symptomatic._errors import InputError, KnowledgeError, SymptomaticError
-from symptomatic.language._lexicon import LANGS, LexEntry, data_dir, load_language
+from symptomatic.knowledge._model import LANGS
+from symptomatic.language._lexicon import LexEntry, data_dir, load_language
 
 if TYPE_CHECKING:
     from symptomatic._case import Finding
