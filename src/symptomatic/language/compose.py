@@ -49,18 +49,27 @@ URGENT_ORDER: Final[tuple[str, ...]] = (
 _URGENT: Final[frozenset[str]] = frozenset({"emergency_ambulance", "emergency"})
 #: KB evidence code for "pregnant".
 PREGNANT_EVIDENCE: Final[str] = "E_167"
-CHILD_BELOW: Final[float] = 16
-OLDER_FROM: Final[float] = 75
 _MAX_SAID: Final[int] = 6
 _MAX_CONDITIONS: Final[int] = 3
 _MIN_SHOWN_PROBABILITY: Final[float] = 0.05
 
 
 @cache
-def phrases(lang: str) -> dict[str, Any]:
+def _phrases_file() -> dict[str, Any]:
     raw = (resources.files("symptomatic.language") / "data" / "phrases.json").read_text("utf-8")
-    table: dict[str, Any] = json.loads(raw)[lang]
+    doc: dict[str, Any] = json.loads(raw)
+    return doc
+
+
+def phrases(lang: str) -> dict[str, Any]:
+    table: dict[str, Any] = _phrases_file()[lang]
     return table
+
+
+def audience_ages() -> tuple[float, float]:
+    """(below this age the answer addresses a parent or carer, from this age an older adult)."""
+    a = _phrases_file()["audience"]
+    return float(a["child_below_years"]), float(a["older_from_years"])
 
 
 @cache
@@ -238,8 +247,9 @@ def sections(
     level = triage.level
     urgent = level in _URGENT
     ambulance = level == "emergency_ambulance"
-    child = age is not None and age < CHILD_BELOW
-    older = age is not None and age >= OLDER_FROM
+    child_below, older_from = audience_ages()
+    child = age is not None and age < child_below
+    older = age is not None and age >= older_from
     if pregnant is None:
         pregnant = is_pregnant(findings, parsed)
     worried = bool(getattr(parsed, "worried", False))
