@@ -14,4 +14,4 @@ data = result.to_dict()  # the JSON shape shared with the CLI and the HTTP API
 
 # Free text, English or French, combines with structured findings:
 result = checker.check(age=30, text="my throat's killing me, runny nose, no fever")
-print([(f.slug, f.status, f.span) for f in result.findings])
+print([(f.evidence, f.status, f.span) for f in result.findings])

@@ -1,200 +1,87 @@
-"""Shared fixtures: a tiny knowledge base written to a temporary directory."""
+"""Shared fixtures: the tiny knowledge base (files in fixtures/kb_tiny), copies of it to
+break, and the packaged checker for the few tests that know the packaged content."""
 
 from __future__ import annotations
 
-import copy
 import json
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "ddxplus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY = FIXTURES / "kb_tiny"
+SHARED = ROOT.parent / "shared" / "data"
 
-TINY: dict[str, Any] = {
-    "ddxplus_model.json": {
-        "generated": "test fixture",
-        "source": {"attribution": "test fixture"},
-        "floor": 1e-7,
-        "conditions": [
-            {
-                "source_name": "Cold",
-                "icd10": "J06.9",
-                "severity": 5,
-                "prior": 0.6,
-                "train_count": 60,
-                "evidences": ["E_1", "E_2"],
-            },
-            {
-                "source_name": "Flu",
-                "icd10": "J11.1",
-                "severity": 3,
-                "prior": 0.3,
-                "train_count": 30,
-                "evidences": ["E_1", "E_2", "E_3", "E_4"],
-            },
-            {
-                "source_name": "Clot",
-                "icd10": "I26",
-                "severity": 1,
-                "prior": 0.1,
-                "train_count": 10,
-                "evidences": ["E_3", "E_4", "E_5"],
-            },
-        ],
-        "evidences": [
-            {
-                "code": "E_1",
-                "type": "binary",
-                "parent": None,
-                "antecedent": False,
-                "values": [],
-                "default": None,
-                "scale": False,
-            },
-            {
-                "code": "E_2",
-                "type": "binary",
-                "parent": None,
-                "antecedent": False,
-                "values": [],
-                "default": None,
-                "scale": False,
-            },
-            {
-                "code": "E_3",
-                "type": "binary",
-                "parent": None,
-                "antecedent": False,
-                "values": [],
-                "default": None,
-                "scale": False,
-            },
-            {
-                "code": "E_4",
-                "type": "multi",
-                "parent": "E_3",
-                "antecedent": False,
-                "values": ["V_0", "V_1", "V_2"],
-                "default": "V_0",
-                "scale": False,
-            },
-            {
-                "code": "E_5",
-                "type": "binary",
-                "parent": None,
-                "antecedent": True,
-                "values": [],
-                "default": None,
-                "scale": False,
-            },
-        ],
-        "likelihood": {
-            "E_1": [0.9, 0.8, 1e-7],
-            "E_2": [0.7, 0.3, 1e-7],
-            "E_3": [1e-7, 0.2, 0.9],
-            "E_4": [[1e-7, 1e-7, 1e-7], [0.1, 0.8, 0.1], [0.1, 0.2, 0.7]],
-            "E_5": [1e-7, 1e-7, 0.5],
-        },
-        "age_model": None,
-        "sex_model": None,
-        "sex_model_reason": "test fixture",
-    },
-    "conditions.json": {
-        "about": "test fixture",
-        "conditions": [
-            {
-                "id": "cold",
-                "source_name": "Cold",
-                "name": {"en": "Cold", "fr": "Rhume"},
-                "care_level": "self_care",
-            },
-            {
-                "id": "flu",
-                "source_name": "Flu",
-                "name": {"en": "Flu", "fr": "Grippe"},
-                "care_level": "self_care",
-            },
-            {
-                "id": "clot",
-                "source_name": "Clot",
-                "name": {"en": "Clot", "fr": "Caillot"},
-                "care_level": "emergency_ambulance",
-            },
-        ],
-    },
-    "evidence_text.json": {
-        "about": "test fixture",
-        "evidences": {
-            code: {
-                "slug": slug,
-                "en": {"question": f"{slug}?", "present": slug, "absent": f"no {slug}"},
-                "fr": {"question": f"{slug} ?", "present": slug, "absent": f"pas de {slug}"},
-            }
-            for code, slug in [
-                ("E_1", "runny-nose"),
-                ("E_2", "sneezing"),
-                ("E_3", "chest-pain"),
-                ("E_4", "chest-pain-where"),
-                ("E_5", "recent-surgery"),
-            ]
-        },
-        "values": {
-            "V_0": {"en": "nowhere", "fr": "nulle part"},
-            "V_1": {"en": "left side", "fr": "côté gauche"},
-            "V_2": {"en": "middle", "fr": "milieu"},
-        },
-    },
-    "red_flags.json": {
-        "about": "test fixture",
-        "policy": {
-            "severe_plausible": {"1": 0.05, "2": 0.1},
-            "leading_min_probability": 0.2,
-            "outside_knowledge_level": "consultation",
-            "no_symptoms_level": "consultation",
-        },
-        "rules": [
-            {
-                "id": "chest-pain-middle",
-                "level": "emergency",
-                "all_of": [{"evidence": "E_4", "values": ["V_2"]}],
-                "reason": {"en": "Central chest pain.", "fr": "Douleur au milieu."},
-                "source": "test fixture",
-            },
-        ],
-    },
-}
-
-
-def write_kb(directory: Path, docs: dict[str, Any]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, doc in docs.items():
-        (directory / name).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return directory
-
-
-@pytest.fixture
-def tiny_docs() -> dict[str, Any]:
-    return copy.deepcopy(TINY)
+requires_shared = pytest.mark.skipif(
+    not (SHARED / "ddxplus").is_dir(), reason="needs ../shared/data beside the checkout"
+)
 
 
 @pytest.fixture
 def tiny_kb_dir(tmp_path: Path) -> Path:
-    return write_kb(tmp_path / "tiny", copy.deepcopy(TINY))
+    """A fresh copy of the tiny knowledge base (a directory of files)."""
+    target = tmp_path / "kb_tiny"
+    shutil.copytree(TINY, target)
+    return target
+
+
+def set_path(doc: Any, path: list[Any], value: Any) -> Any:
+    """``doc`` with ``value`` at ``path`` ("<delete>" removes the key)."""
+    if not path:
+        return value
+    node = doc
+    for part in path[:-1]:
+        node = node[part]
+    if value == "<delete>":
+        del node[path[-1]]
+    elif isinstance(node, list) and path[-1] == len(node):
+        node.append(value)
+    else:
+        node[path[-1]] = value
+    return doc
+
+
+def _nan(value: Any) -> Any:
+    if value == "NaN":
+        return float("nan")
+    if isinstance(value, list):
+        return [_nan(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nan(v) for k, v in value.items()}
+    return value
 
 
 @pytest.fixture
-def make_kb_dir(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
+def broken_kb(tmp_path: Path) -> Callable[[str, list[Any] | None, Any], Path]:
+    """A copy of the tiny base with one value changed (see fixtures/kb_invalid.json)."""
     counter = iter(range(10_000))
 
-    def make(docs: dict[str, Any]) -> Path:
-        return write_kb(tmp_path / f"kb{next(counter)}", docs)
+    def make(file: str, path: list[Any] | None, value: Any) -> Path:
+        target = tmp_path / f"kb{next(counter)}"
+        shutil.copytree(TINY, target)
+        node = target / file
+        doc = json.loads(node.read_text(encoding="utf-8")) if node.is_file() else {}
+        doc = set_path(doc, path or [], _nan(value))
+        node.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        return target
 
     return make
 
 
-requires_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason="needs ../shared/data/ddxplus beside the checkout"
-)
+@pytest.fixture(scope="session")
+def checker() -> Iterator[Any]:
+    """The packaged checker (for the tests that know the packaged content)."""
+    from symptomatic import Checker
+
+    yield Checker()
+
+
+@pytest.fixture(scope="session")
+def tiny_checker() -> Iterator[Any]:
+    from symptomatic import Checker
+
+    yield Checker(knowledge=TINY)

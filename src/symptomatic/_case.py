@@ -1,20 +1,20 @@
-"""A case: who the person is and what is known about their symptoms.
+"""A case: who the person is and what is known about their symptoms, checked.
 
-A :class:`Finding` says that one evidence is present, absent or unknown (asked, but the
-person does not know), with a value for categorical and multi-choice evidences and, for
-findings read from text, the span of text it came from. :func:`make_case` checks
-everything a caller gives and raises :class:`~symptomatic.InputError` subclasses that name
-the field, the rule and the value, with the closest valid choices.
+:func:`make_case` checks everything a caller gives and raises
+:class:`~symptomatic.InputError` subclasses that name the field, the rule and the value,
+with the closest valid choices. :func:`merge_findings` is the one rule for combining
+findings from several places: for each evidence, the findings of the most trusted layer
+that mentions it win (answers to questions over given findings over text).
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from symptomatic._errors import (
     ConflictingAnswerError,
@@ -22,10 +22,20 @@ from symptomatic._errors import (
     InvalidValueError,
     UnknownEvidenceError,
 )
+from symptomatic._types import Case, Finding, Sex, Status
 from symptomatic.knowledge import Evidence, KnowledgeBase
 
-Status = Literal["present", "absent", "unknown"]
-Sex = Literal["male", "female"]
+__all__ = [
+    "STATUSES",
+    "check_age",
+    "check_sex",
+    "make_case",
+    "merge_findings",
+    "resolve_evidence",
+    "resolve_value",
+    "slug",
+]
+
 STATUSES: tuple[Status, ...] = ("present", "absent", "unknown")
 _SEXES: dict[str, Sex] = {
     "male": "male",
@@ -40,139 +50,154 @@ _SEXES: dict[str, Sex] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing known about the person: an evidence, its status, and its value if any.
-
-    ``span`` is the ``(start, end)`` character range of the text it was read from, and
-    ``source`` says where it came from: ``"answer"`` (given directly), ``"text"`` (read from
-    free text) or ``"implied"`` (a follow-up answer implies its parent question is yes).
-    """
-
-    evidence: str
-    status: Status = "present"
-    value: str | None = None
-    span: tuple[int, int] | None = None
-    text: str | None = None
-    source: Literal["answer", "text", "implied"] = "answer"
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """Age (years), sex and findings, checked against a knowledge base."""
-
-    age: float | None
-    sex: Sex | None
-    findings: tuple[Finding, ...]
-
-    def present_codes(self) -> frozenset[str]:
-        return frozenset(f.evidence for f in self.findings if f.status == "present")
-
-
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Lower case, accents removed, runs of other characters replaced by one hyphen."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def check_age(age: float | None) -> float | None:
+def check_age(age: object) -> float | None:
+    """Age in years as a float, or None; 0 to 120, finite, a number."""
     if age is None:
         return None
-    if isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= 120:
+    if isinstance(age, bool) or not isinstance(age, int | float):
+        raise InputError("age", "must be a number of years from 0 to 120", age)
+    if not math.isfinite(age) or not 0 <= age <= 120:
         raise InputError("age", "must be a number of years from 0 to 120", age)
     return float(age)
 
 
-def check_sex(sex: str | None) -> Sex | None:
+def check_sex(sex: object) -> Sex | None:
     if sex is None:
         return None
-    normal = _SEXES.get(str(sex).strip().lower())
+    if not isinstance(sex, str):
+        raise InputError("sex", "must be male or female (also M or F)", sex, ["male", "female"])
+    normal = _SEXES.get(sex.strip().lower())
     if normal is None:
-        close = difflib.get_close_matches(str(sex).lower(), ["male", "female"], n=1, cutoff=0.3)
+        close = difflib.get_close_matches(sex.lower(), ["male", "female"], n=1, cutoff=0.3)
         raise InputError(
             "sex", "must be male or female (also M or F)", sex, close or ["male", "female"]
         )
     return normal
 
 
-def resolve_evidence(kb: KnowledgeBase, name: str, *, field: str = "evidence") -> Evidence:
-    """The evidence with code or short name ``name`` (case-insensitive)."""
+def resolve_evidence(kb: KnowledgeBase, name: object, *, field: str = "evidence") -> Evidence:
+    """The evidence with id or source code ``name`` (``"fever"``, ``"E_91"``), any case."""
+    if not isinstance(name, str):
+        raise UnknownEvidenceError(field, "must be an evidence id or code (a string)", name)
     raw = name.strip()
-    if raw.upper() in kb.by_code:
-        return kb.by_code[raw.upper()]
-    slug = _slug(raw)
-    if slug in kb.by_slug:
-        return kb.by_slug[slug]
-    choices = list(kb.by_slug) + list(kb.by_code)
-    close = difflib.get_close_matches(slug, choices, n=3, cutoff=0.5)
+    found = kb.evidence_alias.get(raw.upper())
+    if found is not None:
+        return kb.evidence_by_id[found]
+    wanted = slug(raw)
+    if wanted in kb.evidence_by_id:
+        return kb.evidence_by_id[wanted]
+    choices = list(kb.evidence_by_id)
+    close = difflib.get_close_matches(wanted, choices, n=3, cutoff=0.5)
     if not close:
-        close = [s for s in kb.by_slug if slug and slug in s][:3]
-    raise UnknownEvidenceError(field, "no evidence has this code or name", name, close)
+        close = [s for s in choices if wanted and wanted in s][:3]
+    raise UnknownEvidenceError(field, "no evidence has this id or code", name, close)
 
 
-def resolve_value(kb: KnowledgeBase, ev: Evidence, raw: str, *, field: str = "value") -> str:
-    """The value code of ``ev`` that ``raw`` names: a code, a 0-10 number or a label."""
+def resolve_value(kb: KnowledgeBase, ev: Evidence, raw: object, *, field: str = "value") -> str:
+    """The value of ``ev`` that ``raw`` names: an id, a source code, a label or 0-10."""
+    if not isinstance(raw, str):
+        raise InvalidValueError(field, f"a value of {ev.id} is a string", raw)
     text = raw.strip()
-    if ev.type == "binary":
-        raise InvalidValueError(field, f"{ev.slug} is a yes/no question and takes no value", raw)
+    if ev.kind == "binary":
+        raise InvalidValueError(field, f"{ev.id} is a yes/no question and takes no value", raw)
     if ev.scale:
         if text.isdigit() and 0 <= int(text) <= 10:
             return str(int(text))
-        raise InvalidValueError(field, f"{ev.slug} takes a whole number from 0 to 10", raw)
-    if text.upper() in ev.values:
-        return text.upper()
-    wanted = _slug(text)
-    labels: dict[str, str] = {}
-    for code in ev.values:
-        for lang in ("en", "fr"):
-            labels.setdefault(_slug(kb.value_labels[code][lang]), code)
+        raise InvalidValueError(field, f"{ev.id} takes a whole number from 0 to 10", raw)
+    if text in ev.values:
+        return text
+    alias = kb.value_alias.get(text.upper())
+    if alias is not None and alias in ev.values:
+        return alias
+    wanted = slug(text)
+    labels: dict[str, str] = {v: v for v in ev.values}
+    for v in ev.values:
+        for label in kb.values[v].label.values():
+            labels.setdefault(slug(label), v)
     if wanted in labels:
         return labels[wanted]
     close = difflib.get_close_matches(wanted, list(labels), n=3, cutoff=0.4)
-    raise InvalidValueError(field, f"not a value of {ev.slug}", raw, close)
+    raise InvalidValueError(field, f"not a value of {ev.id}", raw, [labels[c] for c in close])
+
+
+def merge_findings(*layers: Iterable[Finding]) -> list[Finding]:
+    """Findings of several layers, least trusted first: for each evidence, the last layer
+    that mentions it gives all its findings (e.g. text, then given findings, then answers).
+
+    Evidences are compared as given; pass findings already resolved to ids
+    (:meth:`symptomatic.Checker.case` does) when layers may name one evidence differently.
+    """
+    out: dict[str, list[Finding]] = {}
+    for layer in layers:
+        mine: dict[str, list[Finding]] = {}
+        for f in layer:
+            mine.setdefault(f.evidence, []).append(f)
+        out.update(mine)
+    return [f for fs in out.values() for f in fs]
+
+
+def _check_finding(kb: KnowledgeBase, f: object, i: int) -> tuple[Evidence, Finding]:
+    if not isinstance(f, Finding):
+        raise InputError(
+            f"findings[{i}]", "must be a Finding(evidence, status, value)", type(f).__name__
+        )
+    ev = resolve_evidence(kb, f.evidence, field=f"findings[{i}].evidence")
+    if f.status not in STATUSES:
+        raise InputError(
+            f"findings[{i}].status", "must be present, absent or unknown", f.status, STATUSES
+        )
+    value = (
+        None if f.value is None else resolve_value(kb, ev, f.value, field=f"findings[{i}].value")
+    )
+    if ev.kind != "binary" and value is None and f.status == "present":
+        raise InvalidValueError(
+            f"findings[{i}].value",
+            f"{ev.id} needs a value (name=value), one of its choices",
+            f.evidence,
+            ["0", "5", "10"] if ev.scale else [kb.values[v].label["en"] for v in ev.values[:3]],
+        )
+    return ev, replace(f, evidence=ev.id, value=value)
 
 
 def make_case(
     kb: KnowledgeBase,
     *,
-    age: float | None = None,
-    sex: str | None = None,
-    findings: Iterable[Finding] = (),
+    age: object = None,
+    sex: object = None,
+    findings: Iterable[Finding] | None = (),
 ) -> Case:
     """Check and normalise a case; add the parent findings that answers imply."""
+    if findings is None:
+        findings = ()
+    if isinstance(findings, Finding | str) or not isinstance(findings, Iterable):
+        raise InputError("findings", "must be a list of Finding", type(findings).__name__)
     checked: dict[tuple[str, str | None], Finding] = {}
-    for f in findings:
-        ev = resolve_evidence(kb, f.evidence)
-        if f.status not in STATUSES:
-            raise InputError("status", "must be present, absent or unknown", f.status, STATUSES)
-        value = None if f.value is None else resolve_value(kb, ev, f.value)
-        if ev.type != "binary" and value is None and f.status == "present":
-            raise InvalidValueError(
-                "value",
-                f"{ev.slug} needs a value (name=value), one of its choices",
-                f.evidence,
-                [kb.value_labels[v]["en"] for v in ev.values[:3]]
-                if not ev.scale
-                else ["0", "5", "10"],
-            )
-        f = replace(f, evidence=ev.code, value=value)
-        key = (ev.code, value)
+    for i, raw in enumerate(findings):
+        ev, f = _check_finding(kb, raw, i)
+        key = (ev.id, f.value)
         old = checked.get(key)
         if old is not None and old.status != f.status:
             raise ConflictingAnswerError(
-                "findings", f"{ev.slug} is given as both {old.status} and {f.status}", ev.slug
+                "findings", f"{ev.id} is given as both {old.status} and {f.status}", ev.id
             )
-        if ev.type == "categorical" and f.status == "present":
-            for (code, v), other in checked.items():
-                if code == ev.code and v != value and other.status == "present":
+        if ev.kind == "categorical" and f.status == "present":
+            for (eid, v), other in checked.items():
+                if eid == ev.id and v != f.value and other.status == "present":
                     raise ConflictingAnswerError(
                         "findings",
-                        f"{ev.slug} takes one value, got two",
-                        f"{other.value} and {value}",
+                        f"{ev.id} takes one value, got two",
+                        f"{other.value} and {f.value}",
                     )
         checked[key] = f
     # A present follow-up implies its parent question was answered yes.
-    for (code, _), f in list(checked.items()):
-        parent = kb.by_code[code].parent
+    for (eid, _), f in list(checked.items()):
+        parent = kb.evidence_by_id[eid].parent
         if f.status != "present" or parent is None:
             continue
         existing = checked.get((parent, None))
@@ -180,8 +205,16 @@ def make_case(
             checked[(parent, None)] = Finding(parent, "present", source="implied")
         elif existing.status == "absent":
             raise ConflictingAnswerError(
-                "findings",
-                f"{kb.by_code[code].slug} is given but {kb.by_code[parent].slug} is answered no",
-                kb.by_code[parent].slug,
+                "findings", f"{eid} is given but {parent} is answered no", parent
             )
     return Case(age=check_age(age), sex=check_sex(sex), findings=tuple(checked.values()))
+
+
+def present_values(case: Case | Sequence[Finding]) -> dict[str, list[str | None]]:
+    """Present findings as evidence id -> values (``None`` for yes/no evidences)."""
+    findings = case.findings if isinstance(case, Case) else case
+    out: dict[str, list[str | None]] = {}
+    for f in findings:
+        if f.status == "present":
+            out.setdefault(f.evidence, []).append(f.value)
+    return out

@@ -1,116 +1,97 @@
 """The public entry point: :class:`Checker` turns a case into a :class:`Result`.
 
-Data flows one way: findings (given, or read from text) → engine posterior → triage →
-language.compose. The checker adds nothing medical of its own.
+Data flows one way: text (read by the language layer) and structured findings -> the
+checked case -> the engine's posterior -> red flags and care level -> words (the language
+layer's compose). Each step is a private method; the checker adds nothing medical of its
+own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symptomatic._case import Case, Finding, make_case, resolve_evidence
+from symptomatic._case import make_case, merge_findings, present_values, resolve_evidence
 from symptomatic._errors import InputError
-from symptomatic._levels import URGENT_LEVELS, CareLevel
+from symptomatic._levels import URGENT_LEVELS
+from symptomatic._types import (
+    LANGS,
+    Case,
+    ConditionResult,
+    Finding,
+    Reason,
+    Result,
+    SomethingElse,
+    Span,
+    TriageResult,
+    public,
+)
 from symptomatic.engine import (
     CompiledModel,
-    TriageReason,
+    Contribution,
+    TriageDecision,
     compile_model,
     differential_members,
     encode,
+    explain_many,
+    fired_rules,
     posterior,
     triage,
 )
-from symptomatic.engine.posterior import Contribution, explain_many
-from symptomatic.knowledge import KnowledgeBase, load_knowledge
-from symptomatic.knowledge._model import LANGS
+from symptomatic.knowledge import Evidence, KnowledgeBase, RedFlagRule, load_knowledge
+
+if TYPE_CHECKING:
+    from symptomatic.language.parse import ParseResult
+
+__all__ = ["Checker", "check"]
+
+_REASONS_SHOWN = 5
+_REASONS_LOOKED_AT = 10
 
 
 @dataclass(frozen=True, slots=True)
-class Reason:
-    """A finding that argues for (weight > 0) or against (weight < 0) a condition."""
+class _Reading:
+    """What the text said besides findings (empty when there was no text)."""
 
-    evidence: str
-    slug: str
-    label: str
-    status: str
-    value: str | None
-    weight: float
+    text: str = ""
+    hedged: tuple[Finding, ...] = ()
+    said: frozenset[str] = frozenset()
+    not_understood: tuple[Span, ...] = ()
+    outside_terms: tuple[str, ...] = ()
+    worried: bool = False
+    age: float | None = None
+    no_findings: bool = False
 
-
-@dataclass(frozen=True, slots=True)
-class ConditionResult:
-    id: str
-    name: str
-    icd10: str
-    probability: float
-    severity: int
-    care_level: CareLevel
-    reasons_for: tuple[Reason, ...] = ()
-    reasons_against: tuple[Reason, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class FindingResult:
-    evidence: str
-    slug: str
-    label: str
-    status: str
-    value: str | None
-    value_label: str | None
-    span: tuple[int, int] | None
-    text: str | None
-    source: str
+    @classmethod
+    def of(cls, parsed: ParseResult) -> _Reading:
+        return cls(
+            text=parsed.text,
+            hedged=parsed.hedged,
+            said=parsed.said,
+            not_understood=parsed.not_understood,
+            outside_terms=parsed.outside_terms,
+            worried=parsed.worried,
+            age=parsed.age_in_text,
+            no_findings=not parsed.findings,
+        )
 
 
 @dataclass(frozen=True, slots=True)
-class TriageResult:
-    level: CareLevel
-    reasons: tuple[str, ...]
-    codes: tuple[str, ...]
-    call_emergency_number: bool
+class Assessment:
+    """The numbers behind one result: the case, its posterior and the red flags."""
 
-
-@dataclass(frozen=True, slots=True)
-class SomethingElse:
-    likely: bool
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """Everything one check returns; :meth:`to_dict` gives the shared JSON shape."""
-
-    differential: tuple[ConditionResult, ...]
-    triage: TriageResult
-    findings: tuple[FindingResult, ...]
-    not_understood: tuple[Span, ...]
-    something_else: SomethingElse
-    summary: str
-    disclaimer: str
-    lang: str
+    case: Case
+    probs: Any  # (H,) posterior over the hypotheses, or None with no symptom
+    fired: tuple[RedFlagRule, ...]
     age: float | None
-    sex: str | None
-    knowledge: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for f in out["findings"]:
-            f["span"] = list(f["span"]) if f["span"] is not None else None
-        return out
+    reading: _Reading = field(default_factory=_Reading)
 
 
+@public
 class Checker:
     """Symptom checker over one knowledge base.
 
@@ -118,9 +99,8 @@ class Checker:
     instance. Settings are keyword-only: ``knowledge`` (a :class:`KnowledgeBase` or a
     directory), ``temperature`` (overrides the calibrated one), ``max_conditions`` (the
     longest differential returned) and ``min_probability``. The differential lists the
-    conditions still worth considering (:func:`symptomatic.engine.differential_members`:
-    above ``min_probability``, or able to show most of the symptoms found), most likely
-    first, each with its calibrated probability.
+    conditions still worth considering (above ``min_probability``, or able to show most
+    of the symptoms found), most likely first, each with its calibrated probability.
     """
 
     def __init__(
@@ -131,30 +111,103 @@ class Checker:
         max_conditions: int = 10,
         min_probability: float = 0.01,
     ) -> None:
-        if temperature is not None and not temperature > 0:
+        if temperature is not None and not (
+            isinstance(temperature, int | float) and 0 < temperature < float("inf")
+        ):
             raise InputError("temperature", "must be a positive number", temperature)
-        if max_conditions < 1:
-            raise InputError("max_conditions", "must be at least 1", max_conditions)
-        if not 0.0 <= min_probability < 1.0:
+        if (
+            isinstance(max_conditions, bool)
+            or not isinstance(max_conditions, int)
+            or max_conditions < 1
+        ):
+            raise InputError("max_conditions", "must be a whole number >= 1", max_conditions)
+        if not isinstance(min_probability, int | float) or not 0.0 <= min_probability < 1.0:
             raise InputError("min_probability", "must be in [0, 1)", min_probability)
+        if knowledge is not None and not isinstance(knowledge, KnowledgeBase | str | Path):
+            raise InputError(
+                "knowledge", "must be a KnowledgeBase or a directory", type(knowledge).__name__
+            )
         self.kb: KnowledgeBase = (
             knowledge if isinstance(knowledge, KnowledgeBase) else load_knowledge(knowledge)
         )
         self.model: CompiledModel = compile_model(self.kb, temperature=temperature)
         self.max_conditions = max_conditions
-        self.min_probability = min_probability
+        self.min_probability = float(min_probability)
 
     # -- building blocks ------------------------------------------------------------
     def case(
-        self, *, age: float | None = None, sex: str | None = None, findings: Iterable[Finding] = ()
+        self,
+        *,
+        age: float | None = None,
+        sex: str | None = None,
+        findings: Iterable[Finding] | None = (),
     ) -> Case:
         """Check a case against the knowledge base (raises InputError on bad input)."""
         return make_case(self.kb, age=age, sex=sex, findings=findings)
 
-    def probabilities(self, case: Case) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """P(condition | case) for every condition, in knowledge-base order."""
+    def evidence(self, name: str) -> Evidence:
+        """The evidence an id or a source code names (``"fever"``, ``"E_91"``)."""
+        return resolve_evidence(self.kb, name)
+
+    def probabilities(self, case: Case) -> Any:
+        """P(hypothesis | case) for every condition in knowledge-base order, then "something
+        else" when the model has it."""
         slots = encode(self.model, ((f.evidence, f.status, f.value) for f in case.findings))
-        return posterior(self.model, slots, age=case.age)
+        return posterior(self.model, slots, age=case.age, sex=case.sex)
+
+    def read(
+        self,
+        text: str,
+        *,
+        lang: str | None = None,
+        age: float | None = None,
+        semantic: bool = False,
+    ) -> ParseResult:
+        """What the language layer reads in ``text`` (findings with their spans, ...)."""
+        from symptomatic.language.parse import parse
+
+        return parse(self.kb, text, lang=lang, age=age, semantic=semantic)
+
+    def assess(
+        self,
+        *,
+        age: float | None = None,
+        sex: str | None = None,
+        findings: Iterable[Finding] | None = (),
+        answers: Iterable[Finding] = (),
+        text: str | None = None,
+        lang: str | None = None,
+        semantic: bool = False,
+    ) -> tuple[Assessment, str]:
+        """The case, its posterior and red flags (and the language of the answer)."""
+        if lang is not None and lang not in LANGS:
+            raise InputError("lang", f"must be one of {', '.join(LANGS)}", lang, LANGS)
+        given = self._resolved(findings, "findings")
+        asked = self._resolved(answers, "answers")
+        reading = _Reading()
+        from_text: list[Finding] = []
+        if text is not None:
+            parsed = self.read(text, lang=lang, age=age, semantic=semantic)
+            lang = lang or parsed.lang
+            reading = _Reading.of(parsed)
+            from_text = list(parsed.findings)
+        case = self.case(
+            age=age if age is not None else reading.age,
+            sex=sex,
+            findings=merge_findings(from_text, given, asked),
+        )
+        return self.assess_case(case, reading=reading), lang or LANGS[0]
+
+    def assess_case(self, case: Case, *, reading: _Reading | None = None) -> Assessment:
+        """The posterior and red flags of an already checked case."""
+        reading = reading or _Reading()
+        present = present_values(case)
+        probs = self.probabilities(case) if present else None
+        for f in reading.hedged:  # a danger sign said with doubt still counts
+            present.setdefault(f.evidence, []).append(f.value)
+        age = case.age if case.age is not None else reading.age
+        fired = fired_rules(self.kb.red_flags, present, age=age, said=reading.said)
+        return Assessment(case, probs, tuple(fired), age, reading)
 
     # -- the whole answer -----------------------------------------------------------
     def check(
@@ -162,74 +215,46 @@ class Checker:
         *,
         age: float | None = None,
         sex: str | None = None,
-        findings: Iterable[Finding] = (),
+        findings: Iterable[Finding] | None = (),
         text: str | None = None,
         lang: str | None = None,
         semantic: bool = False,
+        answers: Iterable[Finding] = (),
     ) -> Result:
         """Differential, care level and plain-language answer for one case.
 
         ``text`` (English or French) is read by the language layer and combined with the
-        structured ``findings``; a structured answer wins over text for the same evidence.
-        ``semantic=True`` also reads unrecognised phrases with the optional sentence model
-        (extra ``symptomatic[semantic]``).
+        structured ``findings`` and the interview's ``answers``: for each evidence, an
+        answer wins over a finding, which wins over text. ``semantic=True`` also reads
+        unrecognised phrases with the optional sentence model (``symptomatic[semantic]``).
         """
-        if lang is not None and lang not in LANGS:
-            raise InputError("lang", "must be en or fr", lang, LANGS)
-        parsed = None
-        given = list(findings)
-        if text is not None:
-            from symptomatic.language.parse import parse
-
-            parsed = parse(self.kb, text, lang=lang, age=age, semantic=semantic)
-            lang = lang or parsed.lang
-            explicit = {resolve_evidence(self.kb, f.evidence).code for f in given}
-            given += [f for f in parsed.findings if f.evidence not in explicit]
-        lang = lang or "en"
-        case = self.case(age=age, sex=sex, findings=given)
-        return self.result(case, lang=lang, parsed=parsed)
-
-    def result(self, case: Case, *, lang: str = "en", parsed: Any = None) -> Result:
-        """Build the :class:`Result` for an already checked case."""
-        from symptomatic.language import compose
-
-        kb, model = self.kb, self.model
-        present: dict[str, list[str | None]] = {}
-        for f in case.findings:
-            if f.status == "present":
-                present.setdefault(f.evidence, []).append(f.value)
-        has_symptom = bool(present)
-        slots = encode(model, ((f.evidence, f.status, f.value) for f in case.findings))
-        probs = posterior(model, slots, age=case.age) if has_symptom else None
-
-        outside, outside_reason = self._outside_knowledge(case, probs, parsed, lang)
-        extra: list[TriageReason] = list(parsed.triage_reasons) if parsed is not None else []
-        decision = triage(kb, probs, present, outside_knowledge=outside, extra=extra)
-
-        differential: list[ConditionResult] = []
-        if probs is not None and not (outside and not _any_strong(probs)):
-            shown = np.zeros(len(model.evidence_codes))
-            shown[[model.evidence_column[c] for c in present]] = 1.0
-            members = differential_members(
-                model, probs, shown, min_probability=self.min_probability
-            )
-            order = [int(i) for i in np.argsort(-probs) if members[i]]
-            shown_conditions = order[: self.max_conditions]
-            reasons = explain_many(model, slots, probs, shown_conditions)
-            words: dict[int, tuple[str, str, str, str, str | None]] = {}
-            for i, contribs in zip(shown_conditions, reasons, strict=True):
-                differential.append(self._condition(i, float(probs[i]), contribs, lang, words))
-        findings = tuple(self.finding_result(f, lang) for f in case.findings)
-        not_understood = tuple(
-            Span(s.start, s.end, s.text) for s in (parsed.not_understood if parsed else ())
+        assessment, lang = self.assess(
+            age=age,
+            sex=sex,
+            findings=findings,
+            answers=answers,
+            text=text,
+            lang=lang,
+            semantic=semantic,
         )
-        triage_result = TriageResult(
-            level=decision.level,
-            reasons=tuple(compose.triage_reason(kb, r, lang) for r in decision.reasons),
-            codes=tuple(f"{r.kind}:{r.ref}" if r.ref else r.kind for r in decision.reasons),
-            call_emergency_number=decision.level in URGENT_LEVELS,
-        )
-        something = SomethingElse(outside, outside_reason)
+        return self.result_of(assessment, lang=lang)
+
+    def result(self, case: Case, *, lang: str = "en") -> Result:
+        """The :class:`Result` for an already checked case (no text)."""
+        return self.result_of(self.assess_case(case), lang=lang)
+
+    def result_of(self, a: Assessment, *, lang: str) -> Result:
+        """The :class:`Result` of an assessment, worded in ``lang``."""
+        from symptomatic.language.compose import answer as compose
+        from symptomatic.language.compose.labels import finding_result
+
+        kb = self.kb
+        outside, outside_reason = self._outside_knowledge(a, lang)
+        decision = triage(kb, a.probs, a.fired, outside_knowledge=outside)
+        differential = self._differential(a, outside, lang)
+        findings = tuple(finding_result(kb, f, lang) for f in a.case.findings)
+        triage_result = self._triage_result(decision, lang)
+        something = SomethingElse(outside, outside_reason, self._other(a.probs))
         summary = compose.summary(
             kb,
             differential=differential,
@@ -237,49 +262,128 @@ class Checker:
             findings=findings,
             something_else=something,
             lang=lang,
-            age=case.age,
-            parsed=parsed,
+            age=a.age,
+            text=a.reading.text,
+            worried=a.reading.worried,
         )
+        urgent = decision.level in URGENT_LEVELS
         return Result(
             differential=tuple(differential),
             triage=triage_result,
             findings=findings,
-            not_understood=not_understood,
+            not_understood=a.reading.not_understood,
             something_else=something,
             summary=summary,
-            disclaimer=compose.disclaimer(lang, urgent=decision.level in URGENT_LEVELS),
+            disclaimer=compose.disclaimer(lang, urgent=urgent),
             lang=lang,
-            age=case.age,
-            sex=case.sex,
+            age=a.case.age,
+            sex=a.case.sex,
             knowledge={"version": kb.version, "sha256": kb.sha256},
         )
 
-    # -- helpers --------------------------------------------------------------------
-    def _outside_knowledge(
-        self, case: Case, probs: Any, parsed: Any, lang: str
-    ) -> tuple[bool, str]:
-        from symptomatic.language import compose
+    def explain(self, a: Assessment, condition: str, *, lang: str) -> ConditionResult:
+        """Every finding that argues for or against ``condition`` (an id), strongest first."""
+        import difflib
 
-        if parsed is not None and parsed.outside_terms:
-            return True, compose.outside_reason(parsed.outside_terms, lang)
-        if probs is None:
-            if parsed is not None and not parsed.findings:
+        from symptomatic._case import slug
+        from symptomatic._errors import UnknownConditionError
+        from symptomatic.engine import explain
+        from symptomatic.language.compose.labels import reason
+
+        kb, model = self.kb, self.model
+        cid = condition.strip().lower() if isinstance(condition, str) else ""
+        if cid not in kb.condition_by_id:
+            close = difflib.get_close_matches(slug(cid), list(kb.condition_by_id), n=3, cutoff=0.4)
+            raise UnknownConditionError("condition", "no condition has this id", condition, close)
+        index = model.condition_ids.index(cid)
+        probs = a.probs if a.probs is not None else self.probabilities(a.case)
+        slots = encode(model, ((f.evidence, f.status, f.value) for f in a.case.findings))
+        reasons = [
+            reason(kb, ct.evidence, ct.value or "", round(float(ct.weight), 3), lang)
+            for ct in explain(model, slots, probs, index)
+        ]
+        c = kb.conditions[index]
+        return ConditionResult(
+            id=c.id,
+            name=c.name[lang],
+            icd10=c.icd10,
+            probability=round(float(probs[index]), 4),
+            severity=c.severity,
+            care_level=c.care_level,
+            reasons_for=tuple(r for r in reasons if r.weight > 0),
+            reasons_against=tuple(r for r in reasons if r.weight < 0),
+        )
+
+    # -- steps ----------------------------------------------------------------------
+    def _resolved(self, findings: Iterable[Finding] | None, field: str) -> list[Finding]:
+        """Findings with their evidence resolved to ids (so layers merge by evidence)."""
+        if findings is None:
+            return []
+        if isinstance(findings, Finding | str) or not isinstance(findings, Iterable):
+            raise InputError(field, "must be a list of Finding", type(findings).__name__)
+        out = []
+        for i, f in enumerate(findings):
+            if not isinstance(f, Finding):
+                raise InputError(
+                    f"{field}[{i}]", "must be a Finding(evidence, status, value)", type(f).__name__
+                )
+            ev = resolve_evidence(self.kb, f.evidence, field=f"{field}[{i}].evidence")
+            out.append(Finding(ev.id, f.status, f.value, f.span, f.text, f.source))
+        return out
+
+    def _other(self, probs: Any) -> float | None:
+        if probs is None or self.model.other is None:
+            return None
+        return round(float(probs[self.model.other]), 4)
+
+    def _outside_knowledge(self, a: Assessment, lang: str) -> tuple[bool, str]:
+        from symptomatic.language.compose import answer as compose
+
+        reading = a.reading
+        if reading.outside_terms:
+            return True, compose.outside_reason(reading.outside_terms, lang)
+        if a.probs is None:
+            if reading.text and reading.no_findings:
                 return False, compose.no_symptoms_reason(lang)
             return False, ""
-        top = self.kb.conditions[int(np.argmax(probs))]
-        floor = self.kb.floor * 1.01
+        kb, model = self.kb, self.model
+        top = int(np.argmax(a.probs[: model.n_conditions]))
+        lik = kb.arrays.likelihood
         unexplained = [
             f.evidence
-            for f in case.findings
+            for f in a.case.findings
             if f.status == "present"
-            and self.kb.by_code[f.evidence].type == "binary"
-            and float(self.kb.likelihood[f.evidence][int(np.argmax(probs))]) <= floor
-            and not self.kb.by_code[f.evidence].antecedent
+            and kb.evidence_by_id[f.evidence].kind == "binary"
+            and not kb.evidence_by_id[f.evidence].history
+            and float(lik[model.slot_index[(f.evidence, "present")], top]) <= 1.01e-7
         ]
         if unexplained:
-            labels = [self.kb.by_code[c].text[lang].present for c in unexplained]
-            return True, compose.unexplained_reason(top.name[lang], labels, lang)
+            labels = [kb.evidence_by_id[e].text[lang].present for e in unexplained]
+            name = kb.conditions[top].name[lang]
+            return True, compose.unexplained_reason(name, labels, lang)
         return False, ""
+
+    def _differential(self, a: Assessment, outside: bool, lang: str) -> list[ConditionResult]:
+        model = self.model
+        probs = a.probs
+        if probs is None:
+            return []
+        known = probs[: model.n_conditions]
+        if outside and float(np.max(known)) < 0.5:
+            return []
+        shown = np.zeros(len(model.evidence_ids))
+        for f in a.case.findings:
+            if f.status == "present":
+                shown[model.evidence_column[f.evidence]] = 1.0
+        members = differential_members(model, probs, shown, min_probability=self.min_probability)
+        order = [int(i) for i in np.argsort(-known) if members[i]][: self.max_conditions]
+        slots = encode(model, ((f.evidence, f.status, f.value) for f in a.case.findings))
+        reasons = explain_many(model, slots, probs, order)
+        words: dict[int, Reason] = {}
+        return [
+            self._condition(i, float(known[i]), contribs, lang, words)
+            for i, contribs in zip(order, reasons, strict=True)
+        ]
 
     def _condition(
         self,
@@ -287,17 +391,19 @@ class Checker:
         p: float,
         contribs: Sequence[Contribution],
         lang: str,
-        words: dict[int, tuple[str, str, str, str, str | None]],
+        words: dict[int, Reason],
     ) -> ConditionResult:
         """Condition ``i`` with its strongest reasons for and against (at most 5 each).
 
-        ``contribs`` is :func:`~symptomatic.engine.explain` for ``i``, strongest first;
-        ``words`` caches each slot's wording across the conditions of one result. Among
-        the strongest reasons, what the person has comes before what they do not have
-        ("cough" before "does not live with 4 or more people"), each by weight.
+        ``contribs`` is the engine's explanation for ``i``, strongest first; ``words``
+        caches each slot's wording across the conditions of one result. Among the strongest
+        reasons, what the person has comes before what they do not have, each by weight.
         """
-        kb = self.kb
-        c = kb.conditions[i]
+        from dataclasses import replace
+
+        from symptomatic.language.compose.labels import reason
+
+        c = self.kb.conditions[i]
         for_: list[Reason] = []
         against: list[Reason] = []
         for ct in contribs:
@@ -309,10 +415,10 @@ class Checker:
                 if len(for_) == len(against) == _REASONS_LOOKED_AT:
                     break
                 continue
-            parts = words.get(ct.slot)
-            if parts is None:
-                parts = words[ct.slot] = self._reason_words(ct, lang)
-            kept.append(Reason(*parts, weight))
+            worded = words.get(ct.slot)
+            if worded is None:
+                worded = words[ct.slot] = reason(self.kb, ct.evidence, ct.value or "", 0.0, lang)
+            kept.append(replace(worded, weight=weight))
         for kept in (for_, against):
             kept.sort(key=lambda r: r.status != "present")  # stable: weight order kept
             del kept[_REASONS_SHOWN:]
@@ -327,40 +433,15 @@ class Checker:
             reasons_against=tuple(against),
         )
 
-    def _reason_words(self, ct: Contribution, lang: str) -> tuple[str, str, str, str, str | None]:
-        """(evidence, slug, label, status, value) of a reason, in ``lang``."""
-        kb = self.kb
-        ev = kb.by_code[ct.evidence]
-        status = "absent" if ct.value == "absent" else "present"
-        value = None if ct.value in ("present", "absent") else ct.value
-        label = ev.text[lang].absent if status == "absent" else ev.text[lang].present
-        if value is not None:
-            label = f"{label}: {ev.value_label(kb, value, lang)}"
-        return ev.code, ev.slug, label, status, value
+    def _triage_result(self, decision: TriageDecision, lang: str) -> TriageResult:
+        from symptomatic.language.compose import answer as compose
 
-    def finding_result(self, f: Finding, lang: str) -> FindingResult:
-        """One finding as it is reported back, worded in ``lang``."""
-        ev = self.kb.by_code[f.evidence]
-        label = ev.text[lang].absent if f.status == "absent" else ev.text[lang].present
-        return FindingResult(
-            evidence=ev.code,
-            slug=ev.slug,
-            label=label,
-            status=f.status,
-            value=f.value,
-            value_label=None if f.value is None else ev.value_label(self.kb, f.value, lang),
-            span=f.span,
-            text=f.text,
-            source=f.source,
+        return TriageResult(
+            level=decision.level,
+            reasons=tuple(compose.triage_reason(self.kb, r, lang) for r in decision.reasons),
+            codes=tuple(f"{r.kind}:{r.ref}" if r.ref else r.kind for r in decision.reasons),
+            call_emergency_number=decision.level in URGENT_LEVELS,
         )
-
-
-_REASONS_SHOWN = 5
-_REASONS_LOOKED_AT = 10
-
-
-def _any_strong(probs: Any) -> bool:
-    return bool(float(np.max(probs)) >= 0.5)
 
 
 def check(
@@ -373,7 +454,7 @@ def check(
     semantic: bool = False,
 ) -> Result:
     """One-off check with the packaged knowledge base (see :meth:`Checker.check`)."""
-    return _default_checker().check(
+    return default_checker().check(
         age=age, sex=sex, findings=findings, text=text, lang=lang, semantic=semantic
     )
 
@@ -381,7 +462,8 @@ def check(
 _DEFAULT: list[Checker] = []
 
 
-def _default_checker() -> Checker:
+def default_checker() -> Checker:
+    """The process-wide checker over the packaged knowledge base, made on first use."""
     if not _DEFAULT:
         _DEFAULT.append(Checker())
     return _DEFAULT[0]

@@ -6,6 +6,8 @@ know this module::
 
     SymptomaticError
     ├── KnowledgeError (ValueError)        the knowledge base failed validation or loading
+    │   └── ModelIntegrityError              a packaged file is not the one recorded (sha256)
+    ├── SemanticUnavailableError (ImportError) the optional semantic extra is not installed
     └── InputError (ValueError)            a caller gave something the rules do not allow
         ├── UnknownEvidenceError (KeyError) no evidence has that code or name
         ├── UnknownConditionError (KeyError) no condition has that id
@@ -26,6 +28,8 @@ __all__ = [
     "InputError",
     "InvalidValueError",
     "KnowledgeError",
+    "ModelIntegrityError",
+    "SemanticUnavailableError",
     "SymptomaticError",
     "TextInputError",
     "UnknownConditionError",
@@ -47,6 +51,21 @@ class KnowledgeError(SymptomaticError, ValueError):
         self.value = value
         shown = "" if value is None else f" (got {value!r})"
         super().__init__(f"{file}: {path}: {problem}{shown}")
+
+
+class ModelIntegrityError(KnowledgeError):
+    """A packaged file (knowledge arrays, the optional sentence model) is not the recorded one."""
+
+
+class SemanticUnavailableError(SymptomaticError, ImportError):
+    """The optional semantic extra (``symptomatic[semantic]``) is not installed."""
+
+    def __init__(self, missing: str, install: str) -> None:
+        self.missing = missing
+        super().__init__(
+            f"semantic: the semantic fallback needs the optional extra, which is not installed "
+            f"(missing module {missing!r}); install it with: {install}"
+        )
 
 
 class InputError(SymptomaticError, ValueError):
@@ -90,3 +109,19 @@ class ConflictingAnswerError(InputError):
 
 class TextInputError(InputError):
     """Free text that cannot be read: too long, control characters, unsupported language."""
+
+
+for _cls in (
+    SymptomaticError,
+    KnowledgeError,
+    ModelIntegrityError,
+    SemanticUnavailableError,
+    InputError,
+    UnknownEvidenceError,
+    UnknownConditionError,
+    InvalidValueError,
+    ConflictingAnswerError,
+    TextInputError,
+):
+    _cls.__module__ = "symptomatic"
+del _cls

@@ -14,7 +14,7 @@ from symptomatic.api.middleware import GuardMiddleware
 from symptomatic.api.service import Service
 
 if TYPE_CHECKING:
-    from symptomatic._checker import Checker
+    from symptomatic import Checker
 
 __all__ = ["app_factory", "create_app"]
 
@@ -27,8 +27,7 @@ KB_ENV = "SYMPTOMATIC_KB"
 def create_app(*, cors_origins: Sequence[str] = (), checker: Checker | None = None) -> FastAPI:
     """A new app over ``checker`` (default: the packaged knowledge base). CORS is off unless
     ``cors_origins`` names some."""
-    from symptomatic import __version__
-    from symptomatic._checker import Checker
+    from symptomatic import Checker, __version__
 
     app = FastAPI(
         title="symptomatic",
@@ -61,7 +60,7 @@ def app_factory() -> FastAPI:
     kb = os.environ.get(KB_ENV) or None
     checker = None
     if kb:
-        from symptomatic._checker import Checker
+        from symptomatic import Checker
 
         checker = Checker(knowledge=kb)
     return create_app(cors_origins=origins, checker=checker)

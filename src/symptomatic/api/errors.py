@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from symptomatic._errors import InputError, UnknownConditionError
+from symptomatic import InputError, UnknownConditionError
 from symptomatic.api.models import ErrorBody, ErrorItem
 
 __all__ = ["ERRORS", "error_response", "install_handlers"]

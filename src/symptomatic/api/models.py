@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from symptomatic._levels import CareLevel
+CareLevel = Literal[
+    "emergency_ambulance", "emergency", "consultation_24", "consultation", "self_care"
+]
 
 __all__ = [
     "MAX_FINDINGS",
@@ -55,12 +57,18 @@ class _In(BaseModel):
 
 # -- requests -----------------------------------------------------------------------------
 class FindingIn(_In):
-    """One thing known: an evidence (code like ``E_91`` or name like ``fever``), its status."""
+    """One thing known: an evidence (id like ``fever`` or source code like ``E_91``), its
+    status, and for a choice question the value picked (an id, a code or 0-10)."""
 
-    evidence: str = Field(min_length=1, max_length=100, examples=["fever"])
+    evidence: str = Field(
+        min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", examples=["fever"]
+    )
     status: Status = "present"
     value: str | None = Field(
-        default=None, max_length=100, description="for multi-choice or 0-10 questions"
+        default=None,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        description="for choice questions: a value id or code, or 0-10 for a scale",
     )
 
 
@@ -72,8 +80,12 @@ class ParseIn(_In):
 class CaseIn(_In):
     """The whole case, sent on every call (the server keeps no state)."""
 
-    age: float = Field(ge=0, le=120, description="age in years, 0 to 120", examples=[34])
-    sex: str = Field(min_length=1, max_length=20, description="male or female (also M or F)")
+    age: float = Field(
+        ge=0, le=120, allow_inf_nan=False, description="age in years, 0 to 120", examples=[34]
+    )
+    sex: Literal["male", "female", "M", "F", "m", "f"] = Field(
+        description="male or female (also M or F)"
+    )
     lang: Lang | None = None
     text: str | None = Field(default=None, max_length=MAX_TEXT)
     findings: list[FindingIn] = Field(default_factory=list, max_length=MAX_FINDINGS)
@@ -108,7 +120,6 @@ class HealthOut(BaseModel):
 
 class ReasonOut(BaseModel):
     evidence: str
-    slug: str
     label: str
     status: str
     value: str | None
@@ -139,7 +150,6 @@ class ConditionResultOut(BaseModel):
 
 class FindingOut(BaseModel):
     evidence: str
-    slug: str
     label: str
     status: str
     value: str | None
@@ -159,6 +169,7 @@ class TriageOut(BaseModel):
 class SomethingElseOut(BaseModel):
     likely: bool
     reason: str
+    probability: float | None = None
 
 
 class SpanOut(BaseModel):
@@ -178,14 +189,14 @@ class QuestionOut(BaseModel):
     ``unknown``; any other choice is ``{evidence: code, status: present, value: choice}``
     (one item per choice picked for ``multi``; ``absent`` when none applies)."""
 
-    code: str = Field(description="the evidence code to answer")
-    slug: str
+    evidence: str = Field(description="the evidence id to answer")
     kind: Literal["binary", "categorical", "multi", "scale"]
     text: str
     choices: list[ChoiceOut]
     why: str
     number: int
     max_questions: int
+    remaining: int = Field(description="the most questions that can still follow this one")
 
 
 class KnowledgeRef(BaseModel):
@@ -237,6 +248,7 @@ class ParseOut(BaseModel):
     findings: list[FindingOut]
     not_understood: list[SpanOut]
     red_flags: list[str]
+    age_in_text: float | None = None
 
 
 class ConditionOut(BaseModel):
@@ -245,6 +257,7 @@ class ConditionOut(BaseModel):
     icd10: str
     severity: int
     care_level: CareLevel
+    care_source: str
 
 
 class ValueOut(BaseModel):
@@ -253,14 +266,13 @@ class ValueOut(BaseModel):
 
 
 class EvidenceOut(BaseModel):
-    code: str
-    name: str
-    type: str
+    evidence: str
+    codes: list[str]
+    kind: Literal["binary", "categorical", "multi", "scale"]
     parent: str | None
     history: bool
     question: str
     values: list[ValueOut]
-    scale: bool
 
 
 class InfoOut(BaseModel):
@@ -270,8 +282,6 @@ class InfoOut(BaseModel):
     knowledge_sha256: str
     conditions: int
     evidences: int
-    dataset: str
     attribution: str
-    knowledge_licence: str
     code_licence: str
-    sources: dict[str, str]
+    datasets: dict[str, str]

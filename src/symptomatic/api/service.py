@@ -1,43 +1,46 @@
 """What the routes call: turns request models into calls of the public Python API.
 
-Thin and stateless: every call rebuilds the case from the request. Nothing medical here.
+Thin and stateless: every call rebuilds the case from the request, through the same
+:class:`~symptomatic.Checker` methods the command line uses. Nothing medical here, and no
+engine: the interview step starts from the case the checker has just assessed.
 """
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import asdict
 from typing import Any
 
 from pydantic_core import to_json
 
-from symptomatic._case import Finding, _slug, resolve_evidence
-from symptomatic._checker import Checker, Result
-from symptomatic._errors import InputError, UnknownConditionError
+from symptomatic import (
+    LANGS,
+    Checker,
+    Finding,
+    InputError,
+    Interview,
+    InterviewPolicy,
+    Result,
+    ui_words,
+)
 from symptomatic.api.models import (
     MAX_FINDINGS,
-    CareOut,
     CaseIn,
     ConditionAbout,
     ConditionOut,
-    DiagnosisOut,
     EvidenceOut,
     ExplainIn,
     ExplainOut,
-    FindingOut,
+    FindingIn,
     InfoOut,
     ParseIn,
     ParseOut,
     ReasonOut,
-    SpanOut,
     ValueOut,
 )
-from symptomatic.engine.interview import DEFAULT_MAX_QUESTIONS
 
 __all__ = ["MAX_QUESTIONS", "Service"]
 
 #: Most questions one interview asks (the interview's own default).
-MAX_QUESTIONS = DEFAULT_MAX_QUESTIONS
+MAX_QUESTIONS = InterviewPolicy().max_questions
 
 
 class Service:
@@ -55,43 +58,41 @@ class Service:
                         icd10=c.icd10,
                         severity=c.severity,
                         care_level=c.care_level,
+                        care_source=c.care_source,
                     )
                     for c in kb.conditions
                 ),
-                key=lambda c: c.name,
+                key=lambda c: c.name.lower(),
             )
-            for lang in ("en", "fr")
+            for lang in LANGS
         }
         self.evidences = {
             lang: [
                 EvidenceOut(
-                    code=e.code,
-                    name=e.slug,
-                    type=e.type,
+                    evidence=e.id,
+                    codes=[c for cs in e.aliases.values() for c in cs],
+                    kind="scale" if e.scale else e.kind,
                     parent=e.parent,
-                    history=e.antecedent,
+                    history=e.history,
                     question=e.text[lang].question,
                     values=[]
                     if e.scale
-                    else [ValueOut(value=v, label=kb.value_labels[v][lang]) for v in e.values],
-                    scale=e.scale,
+                    else [ValueOut(value=v, label=kb.values[v].label[lang]) for v in e.values],
                 )
                 for e in kb.evidences
             ]
-            for lang in ("en", "fr")
+            for lang in LANGS
         }
         self._haystack = {
-            e.code: _slug(
-                " ".join(
-                    [e.code, e.slug]
-                    + [e.text[lg].question for lg in ("en", "fr")]
-                    + [e.text[lg].present for lg in ("en", "fr")]
-                )
-            )
+            e.id: " ".join(
+                [e.id]
+                + [c for cs in e.aliases.values() for c in cs]
+                + [e.text[lg].question for lg in LANGS]
+                + [e.text[lg].present for lg in LANGS]
+            ).lower()
             for e in kb.evidences
         }
-        src = kb.source
-        files = src.get("files", {})
+        datasets = kb.sources.get("datasets", {})
         self.info = InfoOut(
             name="symptomatic",
             version=_version(),
@@ -99,284 +100,128 @@ class Service:
             knowledge_sha256=kb.sha256,
             conditions=len(kb.conditions),
             evidences=len(kb.evidences),
-            dataset=str(src.get("dataset", "")),
             attribution=kb.attribution,
-            knowledge_licence=str(src.get("licence", "")),
             code_licence="MIT",
-            sources={str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
+            datasets={
+                str(k): f"{v.get('name', k)} ({v.get('licence', 'licence unknown')})"
+                for k, v in datasets.items()
+                if isinstance(v, dict)
+            },
         )
-        self._about: dict[str, dict[str, dict[str, Any]]] = {
-            lang: {
-                cid: ConditionAbout.model_validate(texts[lang], from_attributes=True).model_dump()
-                for cid, texts in kb.info.items()
-                if lang in texts
-            }
-            for lang in ("en", "fr")
-        }
+        self.words = {lang: ui_words(lang) for lang in LANGS}
 
     # -- listings --------------------------------------------------------------------
     def list_evidences(self, lang: str, search: str | None) -> list[EvidenceOut]:
         rows = self.evidences[lang]
         if not search:
             return rows
-        word = _slug(search)
-        return [r for r in rows if word in self._haystack[r.code]]
+        word = search.strip().lower()
+        return [r for r in rows if word in self._haystack[r.evidence]]
 
     # -- the case --------------------------------------------------------------------
-    def _findings(self, case: CaseIn) -> list[Finding]:
-        kb = self.checker.kb
+    @staticmethod
+    def _findings(items: list[FindingIn]) -> list[Finding]:
+        return [Finding(f.evidence, f.status, f.value) for f in items]
+
+    def _assess(self, case: CaseIn) -> tuple[Any, str]:
         total = len(case.findings) + len(case.answers)
         if total > MAX_FINDINGS:
             raise InputError(
                 "findings", f"too many findings and answers (at most {MAX_FINDINGS})", total
             )
-        out: dict[tuple[str, str | None], Finding] = {}
-        for where, items in (("findings", case.findings), ("answers", case.answers)):
-            for i, f in enumerate(items):
-                ev = resolve_evidence(kb, f.evidence, field=f"{where}[{i}].evidence")
-                key = (ev.code, f.value if ev.type == "multi" else None)
-                out[key] = Finding(ev.code, f.status, f.value)  # answers win
-        return list(out.values())
+        text = case.text if case.text is not None and case.text.strip() else None
+        return self.checker.assess(
+            age=case.age,
+            sex=case.sex,
+            findings=self._findings(case.findings),
+            answers=self._findings(case.answers),
+            text=text,
+            lang=case.lang,
+        )
 
     def check(self, case: CaseIn) -> Result:
-        """:meth:`Checker.check` on the whole case (text and structured findings)."""
-        text = case.text if case.text is not None and case.text.strip() else None
-        return self.checker.check(
-            age=case.age, sex=case.sex, findings=self._findings(case), text=text, lang=case.lang
-        )
-
-    def diagnosis(self, case: CaseIn) -> DiagnosisOut:
-        """The diagnosis answer as a validated :class:`DiagnosisOut` (the typed reference)."""
-        result, question, stop = self._diagnose(case)
-        from symptomatic.language.compose import phrases
-
-        words = phrases(result.lang)
-        level = result.triage.level
-        care = CareOut(title=words["level_name"][level], action=words["level_now"][level])
-        out = DiagnosisOut.model_validate(
-            {
-                "differential": result.differential,
-                "triage": result.triage,
-                "findings": result.findings,
-                "not_understood": result.not_understood,
-                "something_else": result.something_else,
-                "summary": result.summary,
-                "disclaimer": result.disclaimer,
-                "lang": result.lang,
-                "age": result.age,
-                "sex": result.sex,
-                "knowledge": result.knowledge,
-                "care": care,
-                "next_question": question,
-                "should_stop": stop,
-            },
-            from_attributes=True,
-        )
-        info = self.checker.kb.info
-        for c in out.differential:
-            about = info.get(c.id, {}).get(result.lang)
-            if about is not None:
-                c.about = ConditionAbout.model_validate(about, from_attributes=True)
-        return out
+        """The whole answer for the case (text and structured findings)."""
+        assessment, lang = self._assess(case)
+        return self.checker.result_of(assessment, lang=lang)
 
     def diagnosis_json(self, case: CaseIn) -> bytes:
-        """:meth:`diagnosis`, serialised, built directly from the result (the API's hot path).
-
-        The fields come from frozen, already-checked dataclasses: validating them into
-        pydantic models only to serialise them again cost a fifth of each request.
-        ``tests/test_api.py`` checks that the bytes are exactly those of
-        ``diagnosis(case).model_dump_json()``.
-        """
-        result, question, stop = self._diagnose(case)
-        from symptomatic.language.compose import phrases
-
-        lang = result.lang
-        words = phrases(lang)
+        """The diagnosis answer (``DiagnosisOut``'s shape), serialised once."""
+        assessment, lang = self._assess(case)
+        result = self.checker.result_of(assessment, lang=lang)
+        question, stop = self._next_question(case, assessment, lang)
+        body = result.to_dict()
+        kb = self.checker.kb
+        for c in body["differential"]:
+            about = kb.info(c["id"], lang)
+            c["about"] = (
+                None
+                if about is None
+                else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
+            )
+        words = self.words[lang]
         level = result.triage.level
-        about = self._about[lang]
-        t = result.triage
-        body: dict[str, Any] = {
-            "differential": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "icd10": c.icd10,
-                    "probability": float(c.probability),
-                    "severity": c.severity,
-                    "care_level": c.care_level,
-                    "reasons_for": [_reason(r) for r in c.reasons_for],
-                    "reasons_against": [_reason(r) for r in c.reasons_against],
-                    "about": about.get(c.id),
-                }
-                for c in result.differential
-            ],
-            "triage": {
-                "level": t.level,
-                "reasons": list(t.reasons),
-                "codes": list(t.codes),
-                "call_emergency_number": t.call_emergency_number,
-            },
-            "findings": [
-                {
-                    "evidence": f.evidence,
-                    "slug": f.slug,
-                    "label": f.label,
-                    "status": f.status,
-                    "value": f.value,
-                    "value_label": f.value_label,
-                    "span": None if f.span is None else list(f.span),
-                    "text": f.text,
-                    "source": f.source,
-                }
-                for f in result.findings
-            ],
-            "not_understood": [
-                {"start": s.start, "end": s.end, "text": s.text} for s in result.not_understood
-            ],
-            "something_else": {
-                "likely": result.something_else.likely,
-                "reason": result.something_else.reason,
-            },
-            "summary": result.summary,
-            "disclaimer": result.disclaimer,
-            "lang": lang,
-            "age": None if result.age is None else float(result.age),
-            "sex": result.sex,
-            "knowledge": {
-                "version": result.knowledge["version"],
-                "sha256": result.knowledge["sha256"],
-            },
-            "care": {"title": words["level_name"][level], "action": words["level_now"][level]},
-            "next_question": question,
-            "should_stop": stop,
-        }
+        body["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
+        body["next_question"] = question
+        body["should_stop"] = stop
         return to_json(body)
 
     def explain(self, req: ExplainIn) -> ExplainOut:
-        kb = self.checker.kb
-        cond = kb.condition_by_id.get(req.condition.strip().lower())
-        if cond is None:
-            close = difflib.get_close_matches(
-                _slug(req.condition), list(kb.condition_by_id), n=3, cutoff=0.4
-            )
-            raise UnknownConditionError(
-                "condition", "no condition has this id", req.condition, close
-            )
-        from symptomatic.engine import encode, explain, posterior
-
-        result = self.check(req)  # validates the case and reads the text once
-        findings = [(f.evidence, f.status, f.value) for f in result.findings]
-        model = self.checker.model
-        slots = encode(model, findings)
-        probs = posterior(model, slots, age=result.age)
-        index = kb.conditions.index(cond)
-        reasons = []
-        for ct in explain(model, slots, probs, index):
-            ev = kb.by_code[ct.evidence]
-            status = "absent" if ct.value == "absent" else "present"
-            value = None if ct.value in ("present", "absent") else ct.value
-            text = ev.text[result.lang]
-            label = text.absent if status == "absent" else text.present
-            if value is not None:
-                label = f"{label}: {ev.value_label(kb, value, result.lang)}"
-            reasons.append(
-                ReasonOut(
-                    evidence=ev.code,
-                    slug=ev.slug,
-                    label=label,
-                    status=status,
-                    value=value,
-                    weight=round(float(ct.weight), 3),
-                )
-            )
+        assessment, lang = self._assess(req)
+        c = self.checker.explain(assessment, req.condition, lang=lang)
         return ExplainOut(
-            id=cond.id,
-            name=cond.name[result.lang],
-            icd10=cond.icd10,
-            probability=round(float(probs[index]), 4),
-            reasons_for=[r for r in reasons if r.weight > 0],
-            reasons_against=[r for r in reasons if r.weight < 0],
+            id=c.id,
+            name=c.name,
+            icd10=c.icd10,
+            probability=c.probability,
+            reasons_for=[ReasonOut.model_validate(r, from_attributes=True) for r in c.reasons_for],
+            reasons_against=[
+                ReasonOut.model_validate(r, from_attributes=True) for r in c.reasons_against
+            ],
         )
 
     def parse(self, req: ParseIn) -> ParseOut:
-        from symptomatic.language.parse import parse
-
-        parsed = parse(self.checker.kb, req.text, lang=req.lang)
-        lang = str(parsed.lang or req.lang or "en")
-        findings = [self._finding_out(f, lang) for f in parsed.findings]
-        spans = [SpanOut(start=s.start, end=s.end, text=s.text) for s in parsed.not_understood]
-        from symptomatic.language import compose
-
-        flags = [compose.triage_reason(self.checker.kb, r, lang) for r in parsed.triage_reasons]
-        return ParseOut(lang=lang, findings=findings, not_understood=spans, red_flags=flags)
-
-    def _finding_out(self, f: Any, lang: str) -> FindingOut:
-        found = self.checker.finding_result(f, lang)
-        span = None if found.span is None else list(found.span)
-        return FindingOut.model_validate({**asdict(found), "span": span})
-
-    def _diagnose(self, case: CaseIn) -> tuple[Result, dict[str, Any] | None, bool]:
-        """The result, the next question (as QuestionOut fields) and whether to stop."""
-        result = self.check(case)
-        question, stop = self._next_question(case, result)
-        return result, question, stop
+        """What the words say: findings with their spans, what was not understood, and the
+        red flags they raise."""
+        assessment, lang = self.checker.assess(text=req.text, lang=req.lang)
+        result = self.checker.result_of(assessment, lang=lang).to_dict()
+        reading = assessment.reading
+        return ParseOut.model_validate(
+            {
+                "lang": lang,
+                "findings": [f for f in result["findings"] if f["source"] == "text"],
+                "not_understood": result["not_understood"],
+                "red_flags": [rule.reason[lang] for rule in assessment.fired],
+                "age_in_text": reading.age,
+            }
+        )
 
     # -- interview -------------------------------------------------------------------
-    def _next_question(self, case: CaseIn, result: Result) -> tuple[dict[str, Any] | None, bool]:
+    def _next_question(
+        self, case: CaseIn, assessment: Any, lang: str
+    ) -> tuple[dict[str, Any] | None, bool]:
         """The interview's next question for this case (stateless: rebuilt every call).
 
         Everything known so far is the interview's starting point; the questions already
         answered (distinct evidences in ``answers``) count against its question budget.
         """
-        from symptomatic.interview import Interview
-
-        kb = self.checker.kb
-        answered = {resolve_evidence(kb, a.evidence).code for a in case.answers}
+        answered = {self.checker.evidence(f.evidence).id for f in case.answers}
         budget = MAX_QUESTIONS - len(answered)
         if budget <= 0:
             return None, True
-        findings = [
-            Finding(f.evidence, f.status, f.value)  # type: ignore[arg-type]
-            for f in result.findings
-            if f.source != "implied"
-        ]
-        interview = Interview(
+        interview = Interview.from_assessment(
             self.checker,
-            age=result.age,
-            sex=result.sex,
-            findings=findings,
-            lang=result.lang,
-            max_questions=budget,
+            assessment,
+            lang=lang,
+            policy=InterviewPolicy(max_questions=budget),
         )
         question = interview.next_question()
         if question is None:
             return None, True
-        return _question_out(question, len(answered) + 1), False
-
-
-def _reason(r: Any) -> dict[str, Any]:
-    return {
-        "evidence": r.evidence,
-        "slug": r.slug,
-        "label": r.label,
-        "status": r.status,
-        "value": r.value,
-        "weight": float(r.weight),
-    }
-
-
-def _question_out(q: Any, number: int) -> dict[str, Any]:
-    """The fields of :class:`QuestionOut`, in its order."""
-    return {
-        "code": q.evidence,
-        "slug": q.slug,
-        "kind": q.kind,
-        "text": q.text,
-        "choices": [{"value": c.value, "label": c.label} for c in q.choices],
-        "why": q.why,
-        "number": number,
-        "max_questions": MAX_QUESTIONS,
-    }
+        out = question.to_dict()
+        number = len(answered) + 1
+        out.update(number=number, max_questions=MAX_QUESTIONS, remaining=MAX_QUESTIONS - number)
+        del out["gain"], out["conditions"]
+        return out, False
 
 
 def _version() -> str:

@@ -24,7 +24,7 @@ from symptomatic.engine import (
     CompiledModel,
     differential_members,
     full_observation_scores,
-    normalise_rows,
+    softmax,
 )
 from symptomatic.knowledge import KnowledgeBase
 
@@ -41,11 +41,24 @@ class Patient:
     differential: tuple[tuple[str, float], ...]
 
     def answers(self) -> dict[str, list[str]]:
-        """Evidence code -> values ("present" for a binary evidence)."""
+        """DDXPlus evidence code -> values ("present" for a binary evidence)."""
         out: dict[str, list[str]] = {}
         for tok in self.evidences:
             code, sep, value = tok.partition("_@_")
             out.setdefault(code, []).append(value if sep else "present")
+        return out
+
+    def findings(self, kb: KnowledgeBase) -> dict[str, list[str]]:
+        """Evidence id -> value ids ("present" for a binary evidence), through the aliases."""
+        out: dict[str, list[str]] = {}
+        for code, values in self.answers().items():
+            eid = kb.evidence_alias.get(code.upper())
+            if eid is None:
+                raise InputError("EVIDENCES", "unknown DDXPlus evidence", code)
+            out[eid] = [
+                v if v == "present" or v.isdigit() else kb.value_alias.get(v.upper(), "?" + v)
+                for v in values
+            ]
         return out
 
 
@@ -110,9 +123,18 @@ class Encoded:
         return self.matrix[:, self.n_binary :]
 
 
+def condition_index(kb: KnowledgeBase) -> dict[str, int]:
+    """DDXPlus pathology name -> condition index, for the conditions DDXPlus gives."""
+    return {
+        c.source_ref: i
+        for i, c in enumerate(kb.conditions)
+        if c.source == "ddxplus" and c.source_ref is not None
+    }
+
+
 def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Patient]) -> Encoded:
-    index = {c.source_name: i for i, c in enumerate(kb.conditions)}
-    bcol = {code: j for j, code in enumerate(model.binary_codes)}
+    index = condition_index(kb)
+    bcol = {code: j for j, code in enumerate(model.binary_evidences)}
     vcol = {
         (model.slot_evidence[s], model.slot_value[s]): j for j, s in enumerate(model.value_slots)
     }
@@ -125,34 +147,30 @@ def encode_patients(kb: KnowledgeBase, model: CompiledModel, patients: list[Pati
         if pt.pathology not in index:
             raise InputError("PATHOLOGY", "unknown DDXPlus pathology", pt.pathology)
         truth[i] = index[pt.pathology]
-        mentions: dict[str, int] = {}
-        for tok in pt.evidences:
-            code, sep, _ = tok.partition("_@_")
-            if sep:
-                mentions[code] = mentions.get(code, 0) + 1
-        for tok in pt.evidences:
-            code, sep, value = tok.partition("_@_")
-            if sep:
-                j = vcol.get((code, value))
+        for eid, values in pt.findings(kb).items():
+            if values == ["present"]:
+                j = bcol.get(eid)
                 if j is None:
-                    raise InputError("EVIDENCES", "unknown evidence value", tok)
-                matrix[i, nb + j] += 1.0 / mentions[code] if code in model.multi_codes else 1.0
-            else:
-                j = bcol.get(code)
-                if j is None:
-                    raise InputError("EVIDENCES", "unknown binary evidence", tok)
+                    raise InputError("EVIDENCES", "unknown binary evidence", eid)
                 matrix[i, j] = 1.0
+                continue
+            for value in values:
+                j = vcol.get((eid, value))
+                if j is None:
+                    raise InputError("EVIDENCES", "unknown evidence value", f"{eid}={value}")
+                share = 1.0 / len(values) if eid in model.multi_evidences else 1.0
+                matrix[i, nb + j] += share
         diffs.append({index[name]: p for name, p in pt.differential if name in index})
     ages = np.array([pt.age for pt in patients], dtype=np.float64)
     return Encoded(matrix, nb, ages, truth, diffs)
 
 
-def presence_matrix(model: CompiledModel, patients: list[Patient]) -> np.ndarray:
+def presence_matrix(kb: KnowledgeBase, model: CompiledModel, patients: list[Patient]) -> np.ndarray:
     """(n, E) 1.0 for each evidence present in each patient's record."""
-    out = np.zeros((len(patients), len(model.evidence_codes)))
+    out = np.zeros((len(patients), len(model.evidence_ids)))
     for i, pt in enumerate(patients):
-        for code in pt.answers():
-            out[i, model.evidence_column[code]] = 1.0
+        for eid in pt.findings(kb):
+            out[i, model.evidence_column[eid]] = 1.0
     return out
 
 
@@ -206,15 +224,18 @@ def top_k_accuracy(probs: np.ndarray, truth: np.ndarray, k: int) -> float:
 
 def run_full(
     kb: KnowledgeBase,
-    model: CompiledModel,
     path: str | Path,
     *,
+    model: CompiledModel | None = None,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, float | int | str]:
     """The 'full' benchmark: every evidence of each patient observed at once."""
     import time
 
+    from symptomatic.engine import compile_model
+
+    model = model if model is not None else compile_model(kb)
     t0 = time.perf_counter()
     patients = list(read_patients(path, limit=limit))
     if not patients:
@@ -225,7 +246,7 @@ def run_full(
     probs = np.empty((len(patients), model.n_conditions))
     for start in range(0, len(patients), chunk):
         sl = slice(start, start + chunk)
-        probs[sl] = normalise_rows(full_observation_scores(model, enc.matrix[sl], enc.ages[sl]))
+        probs[sl] = softmax(full_observation_scores(model, enc.matrix[sl], enc.ages[sl]))
         if progress is not None:
             progress(min(start + chunk, len(patients)), len(patients))
     t2 = time.perf_counter()
@@ -238,7 +259,7 @@ def run_full(
         "gtpa@3": top_k_accuracy(probs, enc.truth, 3),
         "gtpa@5": top_k_accuracy(probs, enc.truth, 5),
     }
-    members = differential_members(model, probs, presence_matrix(model, patients))
+    members = differential_members(model, probs, presence_matrix(kb, model, patients))
     out.update(differential_metrics(probs, enc.differentials, members=members))
     plain = differential_metrics(probs, enc.differentials)
     out.update({f"{k}_probability_only": v for k, v in plain.items()})

@@ -48,30 +48,29 @@ from symptomatic._errors import InputError
 from symptomatic._levels import urgency
 from symptomatic.bench.ddxplus import (
     Patient,
+    condition_index,
     differential_metrics,
     read_patients,
     top_k_accuracy,
 )
-from symptomatic.engine import compile_model, differential_members
-from symptomatic.engine._compiled import CompiledModel, FloatArray
-from symptomatic.engine.interview import (
-    DEFAULT_MAX_QUESTIONS,
+from symptomatic.engine import (
+    CompiledModel,
     InterviewPolicy,
     QuestionTable,
+    compile_model,
     compile_questions,
-    select,
-    stop_reason,
+    context_prior,
+    differential_members,
+    fired_rules,
+    softmax,
+    step,
+    triage,
 )
-from symptomatic.engine.triage import fired_rules, triage
+from symptomatic.engine.compile import FloatArray
+from symptomatic.engine.interview import DEFAULT_MAX_QUESTIONS
 from symptomatic.knowledge import KnowledgeBase
 
 __all__ = ["run_interactive", "simulate_patient"]
-
-
-def _softmax(z: FloatArray) -> FloatArray:
-    e = np.exp(z - z.max())
-    out: FloatArray = e / e.sum()
-    return out
 
 
 class _Outcome:
@@ -106,12 +105,10 @@ def simulate_patient(
     patient: Patient,
     policy: InterviewPolicy,
 ) -> _Outcome:
-    """Run one interview with ``patient`` answering from its record."""
-    record = patient.answers()
-    scores = model.log_prior.copy()
-    term = model.age_term(patient.age)
-    if term is not None:
-        scores = scores + term
+    """Run one interview with ``patient`` answering from its record (engine only)."""
+    record = patient.findings(kb)
+    initial = kb.evidence_alias.get(patient.initial.upper(), patient.initial)
+    scores = context_prior(model, age=patient.age).copy()
     answered = np.zeros(table.n_questions, dtype=np.bool_)
     present = np.zeros(table.n_questions, dtype=np.bool_)
     out = _Outcome()
@@ -121,9 +118,9 @@ def simulate_patient(
         nonlocal scores
         q = table.index[code]
         answered[q] = True
-        ev = kb.by_code[code]
+        ev = kb.evidence_by_id[code]
         values = record.get(code)
-        if ev.type == "binary":
+        if ev.kind == "binary":
             slot = model.evidence_slots[code][0 if values else 1]
             scores = scores + model.log_lik[slot]
             positive = bool(values)
@@ -132,7 +129,7 @@ def simulate_patient(
         else:
             chosen = values if values else ([ev.default] if ev.default is not None else [])
             if chosen:
-                w = 1.0 / len(chosen) if ev.type == "multi" else 1.0
+                w = 1.0 / len(chosen) if ev.kind == "multi" else 1.0
                 for v in chosen:
                     scores = scores + w * model.log_lik[model.slot_index[(code, v)]]
             positive = bool(values) and values != [ev.default]
@@ -141,50 +138,42 @@ def simulate_patient(
         present[q] = positive
         return positive
 
-    if patient.initial in table.index:
-        answer(patient.initial)
-    out.red_flag = bool(fired_rules(kb, out.present))
+    if initial in table.index:
+        answer(initial)
+    out.red_flag = bool(fired_rules(kb.red_flags, out.present, age=patient.age))
     while True:
-        probs = _softmax(scores / model.temperature)
+        probs = softmax(scores / model.temperature)
         t0 = time.perf_counter()
-        best = None
-        reason = stop_reason(
-            table, probs, asked=len(out.asked), red_flag=out.red_flag, policy=policy
+        s = step(
+            table,
+            probs,
+            answered,
+            present,
+            asked=len(out.asked),
+            red_flag=out.red_flag,
+            policy=policy,
         )
-        if reason is None:
-            best = select(table, probs, answered, present, policy=policy)
-            reason = stop_reason(
-                table,
-                probs,
-                asked=len(out.asked),
-                red_flag=out.red_flag,
-                policy=policy,
-                best=best,
-                searched=True,
-            )
         out.timings.append(time.perf_counter() - t0)
-        if reason is not None or best is None:
-            out.reason = reason or "no_gain"
+        if s.reason is not None or s.selection is None:
+            out.reason = s.reason or "no_gain"
             out.probs = probs
             out.scores = scores
             return out
-        out.asked.append(best.code)
-        if answer(best.code):
+        out.asked.append(s.selection.evidence)
+        if answer(s.selection.evidence):
             out.positive += 1
             if not out.red_flag:
-                out.red_flag = bool(fired_rules(kb, out.present))
+                out.red_flag = bool(fired_rules(kb.red_flags, out.present, age=patient.age))
 
 
-def _positive_codes(kb: KnowledgeBase, patient: Patient) -> set[str]:
-    codes = set()
-    for code, values in patient.answers().items():
-        ev = kb.by_code.get(code)
-        if ev is None:
-            raise InputError("EVIDENCES", "unknown evidence", code)
-        if ev.type == "binary" or values != [ev.default]:
-            codes.add(code)
-    codes.discard(patient.initial)
-    return codes
+def _positive(kb: KnowledgeBase, patient: Patient) -> set[str]:
+    ids = set()
+    for eid, values in patient.findings(kb).items():
+        ev = kb.evidence_by_id[eid]
+        if ev.kind == "binary" or values != [ev.default]:
+            ids.add(eid)
+    ids.discard(kb.evidence_alias.get(patient.initial.upper(), patient.initial))
+    return ids
 
 
 def run_interactive(
@@ -215,10 +204,10 @@ def run_interactive(
         stop_on_red_flag=stop_on_red_flag,
     )
     table = compile_questions(kb, model, severe_max=policy.severe_max)
-    index = {c.source_name: i for i, c in enumerate(kb.conditions)}
+    index = condition_index(kb)
     n = len(patients)
     probs = np.empty((n, model.n_conditions))
-    presence = np.zeros((n, len(model.evidence_codes)))
+    presence = np.zeros((n, len(model.evidence_ids)))
     truth = np.empty(n, dtype=np.intp)
     diffs: list[dict[int, float]] = []
     lengths: list[int] = []
@@ -243,12 +232,13 @@ def run_interactive(
         red_flags += res.red_flag
         reasons[res.reason] += 1
         timings.extend(res.timings)
-        wanted = _positive_codes(kb, pt)
+        wanted = _positive(kb, pt)
         if wanted:
             recalls.append(len(wanted & set(res.asked)) / len(wanted))
         if kb.conditions[truth[i]].severity <= 2:
             severe_total += 1
-            level = triage(kb, res.probs, res.present).level
+            fired = fired_rules(kb.red_flags, res.present, age=pt.age)
+            level = triage(kb, res.probs, fired).level
             severe_ok += urgency(level) <= urgency("consultation_24")
         if progress is not None and ((i + 1) % step == 0 or i + 1 == n):
             progress(i + 1, n)

@@ -1,9 +1,10 @@
 """How well :func:`symptomatic.language.parse` reads everyday English and French.
 
-:func:`run_language` reports, for the ``dev`` and ``heldout`` parts of the annotated set
-``symptomatic/language/data/eval_set.json``: finding precision, recall and F1 (a finding is
-an (evidence, status, value) triple), and negation accuracy (of the expected *absent*
-findings whose evidence and value the parser found, the share it found absent). It also
+:func:`run_language` reports, for the ``dev`` and ``heldout`` parts of the project's own
+annotated set ``symptomatic/bench/data/own_eval_set.json``: finding precision, recall
+and F1 (a finding is an (evidence, status, value) triple), and negation accuracy (of the
+expected *absent* findings whose evidence and value the parser found, the share it found
+absent). It also
 times the parser (median milliseconds per description) and, when a DDXPlus patients CSV
 is available, measures end to end: each patient's evidences are written out as text by
 several templates (English and French; with the lexicon's everyday words, or with the
@@ -21,14 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from symptomatic.knowledge import KnowledgeBase
-from symptomatic.language._lexicon import LexEntry, data_dir, load_language, read_json
+from symptomatic.knowledge._io import package_dir, read_json
+from symptomatic.language._resources import LexEntry, load_language
 
 DEFAULT_PATIENTS = Path("..") / "shared" / "data" / "ddxplus" / "release_test_patients_sample.csv"
 Triple = tuple[str, str, str | None]
 
 
 def load_eval_set() -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = read_json(data_dir(), "eval_set.json")["items"]
+    doc = read_json(package_dir("symptomatic.bench", "data"), "own_eval_set.json")
+    items: list[dict[str, Any]] = doc["items"]
     return items
 
 
@@ -103,16 +106,36 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "fr_kb": ("fr", "kb"),
 }
 _FRAME = {
-    "en": ("I have {items}.", " and ", "pain in my {loc}", "a rash on my {loc}",
-           "swelling of my {loc}", "it spreads to my {loc}", "the pain is {n}/10",
-           "it came on suddenly", "it came on slowly", "I recently travelled to {place}"),
-    "fr": ("J'ai {items}.", " et ", "mal au niveau de {loc}", "une éruption sur {loc}",
-           "un gonflement de {loc}", "ça irradie vers {loc}", "la douleur est à {n}/10",
-           "c'est arrivé d'un coup", "c'est venu petit à petit", "j'ai voyagé en {place}"),
-}  # fmt: skip
+    "en": (
+        "I have {items}.",
+        " and ",
+        "pain in my {loc}",
+        "a rash on my {loc}",
+        "swelling of my {loc}",
+        "it spreads to my {loc}",
+        "the pain is {n}/10",
+        "it came on suddenly",
+        "it came on slowly",
+        "I recently travelled to {place}",
+    ),
+    "fr": (
+        "J'ai {items}.",
+        " et ",
+        "mal au niveau de {loc}",
+        "une éruption sur {loc}",
+        "un gonflement de {loc}",
+        "ça irradie vers {loc}",
+        "la douleur est à {n}/10",
+        "c'est arrivé d'un coup",
+        "c'est venu petit à petit",
+        "j'ai voyagé en {place}",
+    ),
+}
 
 
-def _canonical(lang: str) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
+def _canonical(
+    kb: KnowledgeBase, lang: str
+) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
     """First everyday term per evidence, per (evidence, value), and per location value."""
     lex = load_language(lang).lexicon
     plain: dict[str, str] = {}
@@ -123,7 +146,7 @@ def _canonical(lang: str) -> tuple[dict[str, str], dict[tuple[str, str], str], d
         if e.values:
             for v in e.values:
                 valued.setdefault((e.evidence, v), e.terms[0])
-        elif not _is_located_pain(e):
+        elif not _is_located_pain(kb, e):
             plain.setdefault(e.evidence, e.terms[0])
     loc: dict[str, str] = {}
     for x in lex.locations:
@@ -132,65 +155,65 @@ def _canonical(lang: str) -> tuple[dict[str, str], dict[tuple[str, str], str], d
     return plain, valued, loc
 
 
-def _is_located_pain(e: LexEntry) -> bool:
-    return e.with_ != () and e.evidence == "E_53"
+def _is_located_pain(kb: KnowledgeBase, e: LexEntry) -> bool:
+    return (
+        e.with_ != () and e.evidence is not None and "pain" in kb.evidence_by_id[e.evidence].roles
+    )
 
 
 def render(kb: KnowledgeBase, answers: dict[str, list[str]], lang: str, source: str) -> str:
     """A patient's evidences as one sentence of everyday text."""
-    plain, valued, loc = _canonical(lang)
+    plain, valued, loc = _canonical(kb, lang)
     frame = _FRAME[lang]
     parts: list[str] = []
 
     def name(code: str) -> str:
         if source == "lexicon" and code in plain:
             return plain[code]
-        return kb.by_code[code].text[lang].present
+        return kb.evidence_by_id[code].text[lang].present
 
     def locs(values: list[str]) -> str:
         words = []
         for v in values:
             w = loc.get(v) if source == "lexicon" else None
-            w = w or kb.value_labels[v][lang]
+            w = w or kb.values[v].label[lang]
             if w not in words:
                 words.append(w)
         return frame[1].join(words)
 
+    frame_of = {"pain": 2, "rash": 3, "swelling": 4}
     for code, values in answers.items():
-        ev = kb.by_code.get(code)
+        ev = kb.evidence_by_id.get(code)
         if ev is None:
             continue
         real = [v for v in values if v not in ("present", ev.default, "0")]
-        if ev.type == "binary":
-            if code in ("E_53", "E_129", "E_151") and any(
-                c.parent == code and c.code in answers for c in kb.children(code)
-            ):
+        parent = kb.evidence_by_id[ev.parent] if ev.parent else None
+        if ev.kind == "binary":
+            located = any("location" in c.roles and c.id in answers for c in kb.children(code))
+            if ev.roles & frame_of.keys() and located:
                 continue  # said with its location below
             parts.append(name(code))
         elif not real:
             continue
-        elif code == "E_55":
-            parts.append(frame[2].format(loc=locs(real)))
-        elif code == "E_133":
-            parts.append(frame[3].format(loc=locs(real)))
-        elif code == "E_152":
-            parts.append(frame[4].format(loc=locs(real)))
-        elif code == "E_57":
+        elif "location" in ev.roles and parent is not None and parent.roles & frame_of.keys():
+            role = next(iter(parent.roles & frame_of.keys()))
+            parts.append(frame[frame_of[role]].format(loc=locs(real)))
+        elif "radiation" in ev.roles:
             parts.append(frame[5].format(loc=locs(real)))
-        elif code == "E_56":
+        elif "intensity" in ev.roles:
             parts.append(frame[6].format(n=real[0]))
-        elif code == "E_59":
+        elif "onset_speed" in ev.roles:
             n = int(real[0])
             if n >= 7 or n <= 3:
                 parts.append(frame[7] if n >= 7 else frame[8])
-        elif code == "E_204":
+        elif "travel" in ev.roles:
             place = valued.get((code, real[0])) if source == "lexicon" else None
-            parts.append(frame[9].format(place=place or kb.value_labels[real[0]][lang]))
+            parts.append(frame[9].format(place=place or kb.values[real[0]].label[lang]))
         else:
             for v in real:
                 term = valued.get((code, v)) if source == "lexicon" else None
                 if term is None:
-                    label = v if ev.scale else kb.value_labels[v][lang]
+                    label = v if ev.scale else kb.values[v].label[lang]
                     term = f"{ev.text[lang].present}: {label}"
                 parts.append(term)
     if not parts:
@@ -206,21 +229,19 @@ def run_end_to_end(
     limit: int = 300,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    from symptomatic._case import Finding
-    from symptomatic._checker import Checker
-    from symptomatic.bench.ddxplus import read_patients
+    from symptomatic import Checker, Finding
+    from symptomatic.bench.ddxplus import condition_index, read_patients
 
     checker = Checker(knowledge=kb, max_conditions=3, min_probability=0.0)
-    by_source = {c.source_name: c.id for c in kb.conditions}
+    by_source = {name: kb.conditions[i].id for name, i in condition_index(kb).items()}
     patients = list(read_patients(patients_csv, limit=limit))
     hits = dict.fromkeys(("structured", *TEMPLATES), 0)
     for n, p in enumerate(patients, 1):
         truth = by_source.get(p.pathology)
-        answers = p.answers()
+        answers = p.findings(kb)
         findings = [
             Finding(code, "present", None if v == "present" else v)
             for code, vs in answers.items()
-            if code in kb.by_code
             for v in vs
         ]
         res = checker.check(age=p.age, sex=p.sex, findings=findings)

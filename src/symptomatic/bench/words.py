@@ -17,18 +17,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from symptomatic._checker import (
+from symptomatic._levels import CARE_LEVELS, URGENT_LEVELS, CareLevel, urgency
+from symptomatic._types import (
+    LANGS,
     ConditionResult,
     FindingResult,
     Reason,
     SomethingElse,
     TriageResult,
 )
-from symptomatic._levels import CARE_LEVELS, URGENT_LEVELS, CareLevel, urgency
 from symptomatic.engine import TriageReason
 from symptomatic.knowledge import KnowledgeBase
-from symptomatic.knowledge._model import LANGS
-from symptomatic.language import compose
+from symptomatic.language.compose import answer as compose
 
 MAX_FK_GRADE: Final[float] = 8.0
 MIN_KANDEL_MOLES: Final[float] = 60.0
@@ -52,10 +52,16 @@ def reachable_levels(care_level: CareLevel) -> tuple[CareLevel, ...]:
     return tuple(lv for lv in CARE_LEVELS if urgency(lv) <= urgency(care_level))
 
 
-def _reason(kb: KnowledgeBase, code: str, lang: str, *, present: bool, weight: float) -> Reason:
-    ev = kb.by_code[code]
+def _reason(kb: KnowledgeBase, eid: str, lang: str, *, present: bool, weight: float) -> Reason:
+    ev = kb.evidence_by_id[eid]
     label = ev.text[lang].present if present else ev.text[lang].absent
-    return Reason(code, ev.slug, label, "present" if present else "absent", None, weight)
+    return Reason(eid, label, "present" if present else "absent", None, weight)
+
+
+def listed(kb: KnowledgeBase, index: int) -> list[str]:
+    """The evidences a condition's source lists for it, in vocabulary order."""
+    row = kb.arrays.shows[index]
+    return [e.id for j, e in enumerate(kb.evidences) if row[j]]
 
 
 def case_inputs(
@@ -70,11 +76,13 @@ def case_inputs(
     index = next(i for i, c in enumerate(kb.conditions) if c.id == condition_id)
     cond = kb.conditions[index]
     others = [kb.conditions[(index + k) % len(kb.conditions)] for k in (1, 2)]
+    own = listed(kb, index)
     symptoms = [
-        e for e in cond.evidences if kb.by_code[e].type == "binary" and not kb.by_code[e].antecedent
+        e for e in own if kb.evidence_by_id[e].kind == "binary" and not kb.evidence_by_id[e].history
     ]
-    chosen = symptoms[:3] or list(cond.evidences[:1])
-    against = [e for e in others[0].evidences if e not in cond.evidences and e in kb.by_code][:1]
+    chosen = symptoms[:3] or own[:1]
+    other_index = kb.conditions.index(others[0])
+    against = [e for e in listed(kb, other_index) if e not in own][:1]
 
     def result(c: Any, p: float, with_reasons: bool) -> ConditionResult:
         return ConditionResult(
@@ -97,14 +105,13 @@ def case_inputs(
     findings = [
         FindingResult(
             evidence=e,
-            slug=kb.by_code[e].slug,
-            label=kb.by_code[e].text[lang].present,
+            label=kb.evidence_by_id[e].text[lang].present,
             status="present",
             value=None,
             value_label=None,
             span=None,
             text=None,
-            source="given",
+            source="answer",
         )
         for e in chosen
     ]
@@ -139,7 +146,7 @@ def render_cases(
     *,
     langs: Sequence[str] = LANGS,
     age: float | None = 35,
-    parsed: Any = None,
+    worried: bool = False,
     pregnant: bool | None = None,
 ) -> Iterator[RenderedCase]:
     """Every condition at every level it can reach, in each language."""
@@ -147,7 +154,7 @@ def render_cases(
         for level in reachable_levels(cond.care_level):
             for lang in langs:
                 kwargs = case_inputs(kb, cond.id, level, lang)
-                parts = compose.sections(kb, **kwargs, age=age, parsed=parsed, pregnant=pregnant)
+                parts = compose.sections(kb, **kwargs, age=age, worried=worried, pregnant=pregnant)
                 quoted = [c.name for c in kwargs["differential"]]
                 quoted += [
                     kb.condition_by_id[code.split(":", 1)[1]].name[lang]

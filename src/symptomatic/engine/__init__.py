@@ -5,20 +5,32 @@ No I/O, no printing, no text: see :mod:`symptomatic.language` for words.
 
 from __future__ import annotations
 
-from symptomatic.engine._compiled import CompiledModel, compile_model
-from symptomatic.engine.interview import InterviewPolicy, compile_questions, expected_gains
+from symptomatic.engine.compile import CompiledModel, compile_model
+from symptomatic.engine.interview import (
+    InterviewPolicy,
+    QuestionTable,
+    Selection,
+    Step,
+    StopReason,
+    compile_questions,
+    expected_gains,
+    step,
+)
 from symptomatic.engine.posterior import (
     Contribution,
     Encoded,
+    context_prior,
     coverage,
     differential_members,
     encode,
     explain,
+    explain_many,
     full_observation_scores,
     log_scores,
-    normalise_rows,
     posterior,
+    softmax,
 )
+from symptomatic.engine.red_flags import Present, fired_rules
 from symptomatic.engine.triage import TriageDecision, TriageReason, triage
 
 __all__ = [
@@ -26,18 +38,27 @@ __all__ = [
     "Contribution",
     "Encoded",
     "InterviewPolicy",
+    "Present",
+    "QuestionTable",
+    "Selection",
+    "Step",
+    "StopReason",
     "TriageDecision",
     "TriageReason",
     "compile_model",
     "compile_questions",
+    "context_prior",
     "coverage",
     "differential_members",
     "encode",
     "expected_gains",
     "explain",
+    "explain_many",
+    "fired_rules",
     "full_observation_scores",
     "log_scores",
-    "normalise_rows",
     "posterior",
+    "softmax",
+    "step",
     "triage",
 ]

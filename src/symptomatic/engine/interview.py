@@ -50,7 +50,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from symptomatic.engine._compiled import CompiledModel, FloatArray, IntArray
+from symptomatic._types import public
+from symptomatic.engine.compile import CompiledModel, FloatArray, IntArray
 from symptomatic.knowledge import KnowledgeBase
 
 BoolArray = NDArray[np.bool_]
@@ -74,6 +75,7 @@ __all__ = [
     "discriminated_conditions",
     "expected_gains",
     "select",
+    "step",
     "stop_reason",
 ]
 
@@ -86,6 +88,7 @@ DEFAULT_SEVERE_WEIGHT = 1.0
 DEFAULT_SEVERE_MAX = 2
 
 
+@public
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InterviewPolicy:
     """The interview's settings, all keyword-only, with their defaults.
@@ -111,7 +114,11 @@ class InterviewPolicy:
     def __post_init__(self) -> None:
         from symptomatic._errors import InputError
 
-        if isinstance(self.max_questions, bool) or self.max_questions < 0:
+        if (
+            isinstance(self.max_questions, bool)
+            or not isinstance(self.max_questions, int)
+            or self.max_questions < 0
+        ):
             raise InputError("max_questions", "must be a whole number >= 0", self.max_questions)
         if not 0.0 < self.confidence <= 1.0:
             raise InputError("confidence", "must be in (0, 1]", self.confidence)
@@ -121,6 +128,8 @@ class InterviewPolicy:
             raise InputError("min_gain", "must be >= 0", self.min_gain)
         if not self.severe_weight >= 0.0:
             raise InputError("severe_weight", "must be >= 0", self.severe_weight)
+        if isinstance(self.severe_max, bool) or not 1 <= self.severe_max <= 5:
+            raise InputError("severe_max", "must be a severity from 1 to 5", self.severe_max)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -131,7 +140,7 @@ class QuestionTable:
     are the rows ``starts[q]:starts[q + 1]`` of ``lik``/``log_lik``.
     """
 
-    codes: tuple[str, ...]  # (Q,)
+    evidences: tuple[str, ...]  # (Q,)
     index: dict[str, int]
     parent: IntArray  # (Q,) index of the parent question, -1 when none
     starts: IntArray  # (Q + 1,) first outcome row of each question
@@ -144,14 +153,14 @@ class QuestionTable:
 
     @property
     def n_questions(self) -> int:
-        return len(self.codes)
+        return len(self.evidences)
 
 
 def compile_questions(
     kb: KnowledgeBase, model: CompiledModel, *, severe_max: int = 2
 ) -> QuestionTable:
     """Arrays for question selection over ``kb`` and its compiled ``model``."""
-    codes = tuple(e.code for e in kb.evidences)
+    codes = tuple(e.id for e in kb.evidences)
     index = {c: i for i, c in enumerate(codes)}
     parent = np.array(
         [index[e.parent] if e.parent is not None else -1 for e in kb.evidences], dtype=np.intp
@@ -167,7 +176,7 @@ def compile_questions(
     lik = np.ascontiguousarray(lik / totals[outcome_question])
     severe_mask = model.severity <= severe_max
     return QuestionTable(
-        codes=codes,
+        evidences=codes,
         index=index,
         parent=parent,
         starts=starts,
@@ -248,7 +257,7 @@ class Selection:
     """The chosen question, its gain, and the conditions it helps tell apart most."""
 
     question: int
-    code: str
+    evidence: str
     gain: float
     conditions: tuple[int, ...]  # condition indices, largest contribution first
 
@@ -287,7 +296,9 @@ def select(
     gain = float(gains[best])
     if not mask[best] or gain < policy.min_gain or gain <= 0.0:
         return None
-    return Selection(best, table.codes[best], gain, discriminated_conditions(table, probs, best))
+    return Selection(
+        best, table.evidences[best], gain, discriminated_conditions(table, probs, best)
+    )
 
 
 def stop_reason(
@@ -318,3 +329,33 @@ def stop_reason(
     if searched and best is None:
         return "no_gain"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One interview step: why to stop now, or the next question to ask."""
+
+    reason: StopReason | None
+    selection: Selection | None
+
+
+def step(
+    table: QuestionTable,
+    probs: FloatArray,
+    answered: BoolArray,
+    present: BoolArray,
+    *,
+    asked: int,
+    red_flag: bool,
+    policy: InterviewPolicy,
+) -> Step:
+    """The stopping rule, then (if the interview goes on) the best question: the one
+    interview step, used by :class:`symptomatic.Interview` and the interactive benchmark."""
+    reason = stop_reason(table, probs, asked=asked, red_flag=red_flag, policy=policy)
+    if reason is not None:
+        return Step(reason, None)
+    best = select(table, probs, answered, present, policy=policy)
+    reason = stop_reason(
+        table, probs, asked=asked, red_flag=red_flag, policy=policy, best=best, searched=True
+    )
+    return Step(reason, best if reason is None else None)

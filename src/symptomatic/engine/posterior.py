@@ -2,14 +2,15 @@
 
 Pure functions over a :class:`~symptomatic.engine.CompiledModel`: no I/O, no text.
 
-The model is naive Bayes over the DDXPlus evidences. A finding that is *unknown* (or not
-asked) contributes nothing. A multi-choice answer (e.g. the places where it hurts) is one
-observation: its k values each contribute log P(value | condition) / k, the log of the
-geometric mean of the value shares. Summing them instead counts one answer k times; on the
-validate sample that choice makes 8 top-1 errors in 589 patients, the geometric mean 3
-(``tools/compare_multichoice.py``). The log posterior is divided by the calibrated temperature
-before normalising with log-sum-exp, which keeps the ranking and makes the probabilities
-honest (see ``tools/calibrate.py``).
+The model is naive Bayes over the knowledge base's evidences, with an optional open-world
+hypothesis ("something else", :attr:`CompiledModel.other`). A finding that is *unknown*
+(or not asked) contributes nothing. A multi-choice answer (e.g. the places where it hurts)
+is one observation: its k values each contribute log P(value | condition) / k, the log of
+the geometric mean of the value shares. Summing them instead counts one answer k times; on
+the DDXPlus validate sample that choice makes 8 top-1 errors in 589 patients, the geometric
+mean 3. The log posterior is divided by the calibrated temperature before normalising with
+log-sum-exp, which keeps the ranking and makes the probabilities honest (see
+``tools/calibrate.py``).
 """
 
 from __future__ import annotations
@@ -20,19 +21,22 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from symptomatic.engine._compiled import CompiledModel, FloatArray, IntArray
+from symptomatic.engine.compile import CompiledModel, FloatArray, IntArray
 
 
-def _logsumexp(x: FloatArray) -> float:
-    m = float(x.max())
-    return m + float(np.log(np.exp(x - m).sum()))
+def softmax(z: FloatArray) -> FloatArray:
+    """exp(z) normalised along the last axis, computed stably (the one normaliser)."""
+    out: FloatArray = z - z.max(axis=-1, keepdims=True)
+    np.exp(out, out=out)
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
 
 
 Encoded = tuple[IntArray, FloatArray]
 
 
 def encode(model: CompiledModel, findings: Iterable[tuple[str, str, str | None]]) -> Encoded:
-    """Slots and weights of ``(code, status, value)`` findings; unknown ones add nothing.
+    """Slots and weights of ``(evidence, status, value)`` findings; unknown ones add nothing.
 
     Binary: present/absent slot. Categorical and multi-choice: the slot of the value when
     present; when absent with no value, the evidence's default value (e.g. "nowhere").
@@ -60,25 +64,39 @@ def encode(model: CompiledModel, findings: Iterable[tuple[str, str, str | None]]
         for code in evs:
             counts[code] = counts.get(code, 0) + 1
         for j, code in enumerate(evs):
-            if counts[code] > 1 and code in model.multi_codes:
+            if counts[code] > 1 and code in model.multi_evidences:
                 weights[j] = 1.0 / counts[code]
     return idx, weights
 
 
-def log_scores(model: CompiledModel, enc: Encoded, *, age: float | None = None) -> FloatArray:
-    """Unnormalised log P(condition, findings), before temperature."""
-    slots, weights = enc
-    scores = model.log_prior + weights @ model.log_lik[slots]
+def context_prior(
+    model: CompiledModel, *, age: float | None = None, sex: str | None = None
+) -> FloatArray:
+    """log prior of every hypothesis for a person of this age and sex (before temperature)."""
+    scores = model.log_prior
     term = model.age_term(age)
+    if term is not None:
+        scores = scores + term
+    term = model.sex_term(sex)
     if term is not None:
         scores = scores + term
     return scores
 
 
-def posterior(model: CompiledModel, enc: Encoded, *, age: float | None = None) -> FloatArray:
-    """P(condition | findings), calibrated; sums to 1."""
-    z = log_scores(model, enc, age=age) / model.temperature
-    return np.exp(z - _logsumexp(z))
+def log_scores(
+    model: CompiledModel, enc: Encoded, *, age: float | None = None, sex: str | None = None
+) -> FloatArray:
+    """Unnormalised log P(hypothesis, findings), before temperature."""
+    slots, weights = enc
+    return context_prior(model, age=age, sex=sex) + weights @ model.log_lik[slots]
+
+
+def posterior(
+    model: CompiledModel, enc: Encoded, *, age: float | None = None, sex: str | None = None
+) -> FloatArray:
+    """P(hypothesis | findings), calibrated; sums to 1 (the last one is "something else"
+    when the model has it)."""
+    return softmax(log_scores(model, enc, age=age, sex=sex) / model.temperature)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +186,7 @@ def full_observation_scores(
     """Log scores for many cases with every evidence observed (the DDXPlus "full" mode).
 
     ``matrix`` is (n, B + V): first a 0/1 column per binary evidence in
-    ``model.binary_codes`` order (absent where 0), then a weight per value slot in
+    ``model.binary_evidences`` order (absent where 0), then a weight per value slot in
     ``model.value_slots`` order (1 for a categorical value, 1/k for each of k values of a
     multi-choice answer). Returns (n, C) unnormalised log scores after the temperature.
     """
@@ -205,12 +223,14 @@ def differential_members(
 
     A condition is in when its calibrated probability is above ``min_probability``, or
     when it can show at least ``model.differential_coverage`` of the person's present
-    symptoms (its DDXPlus evidence list covers them), which is how a clinician's
+    symptoms (its source's evidence list covers them), which is how a clinician's
     differential keeps conditions that fit the picture even when another one is far more
-    likely. The coverage threshold is chosen on the validate sample by
-    ``tools/calibrate.py``. Works on one case (C,) or many (n, C); the most likely
-    condition is always in.
+    likely. The coverage threshold is chosen on the DDXPlus validate sample by
+    ``tools/calibrate.py``. Works on one case or many (``probs`` over the hypotheses,
+    "something else" included or not); returns (C,) or (n, C) over the knowledge base's
+    conditions, the most likely of them always in.
     """
+    probs = probs[..., : model.n_conditions]
     members = (probs > min_probability) | (coverage(model, present) >= model.differential_coverage)
     top = np.argmax(probs, axis=-1)
     if members.ndim == 1:
@@ -218,11 +238,3 @@ def differential_members(
     else:
         members[np.arange(members.shape[0]), top] = True
     return members
-
-
-def normalise_rows(scores: FloatArray) -> FloatArray:
-    """Softmax of each row of log scores."""
-    out: FloatArray = scores - scores.max(axis=1, keepdims=True)
-    np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
-    return out

@@ -16,15 +16,15 @@ The answer is the most urgent level contributed; every contribution is kept as a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from symptomatic._levels import CareLevel, most_urgent, urgency
-from symptomatic.engine._compiled import FloatArray
-from symptomatic.knowledge import Clause, KnowledgeBase, RedFlagRule
+from symptomatic.engine.compile import FloatArray
+from symptomatic.knowledge import KnowledgeBase, RedFlagRule
 
 ReasonKind = Literal["red_flag", "severe_plausible", "likely", "outside_knowledge", "no_symptoms"]
 
@@ -45,47 +45,23 @@ class TriageDecision:
     reasons: tuple[TriageReason, ...]
 
 
-def fired_rules(
-    kb: KnowledgeBase, present: Mapping[str, Collection[str | None]]
-) -> list[RedFlagRule]:
-    """The red-flag rules whose every clause holds for the present findings.
-
-    ``present`` maps each present evidence code to its values (``None`` for binaries).
-    """
-    return [
-        rule
-        for rule in kb.red_flags
-        if all(_holds(clause, present.get(clause.evidence)) for clause in rule.all_of)
-    ]
-
-
-def _holds(clause: Clause, values: Collection[str | None] | None) -> bool:
-    if values is None:
-        return False
-    if clause.values and not any(v in clause.values for v in values):
-        return False
-    return clause.min_value is None or any(
-        v is not None and v.isdigit() and int(v) >= clause.min_value for v in values
-    )
-
-
 def triage(
     kb: KnowledgeBase,
     probs: FloatArray | None,
-    present: Mapping[str, Collection[str | None]],
+    fired: Sequence[RedFlagRule] = (),
     *,
     outside_knowledge: bool = False,
     extra: Collection[TriageReason] = (),
 ) -> TriageDecision:
-    """The care level for a posterior ``probs`` (None: no differential) and findings."""
-    policy = kb.triage_policy
-    reasons: list[TriageReason] = [
-        TriageReason("red_flag", r.id, r.level) for r in fired_rules(kb, present)
-    ]
+    """The care level for a posterior ``probs`` over the knowledge base's conditions (None:
+    no differential) and the red-flag rules that ``fired``."""
+    policy = kb.policy
+    reasons: list[TriageReason] = [TriageReason("red_flag", r.id, r.level) for r in fired]
     reasons.extend(extra)
     if probs is not None:
-        thresholds = {int(k): float(v) for k, v in policy["severe_plausible"].items()}
-        leading = float(policy["leading_min_probability"])
+        thresholds = policy.severe_plausible
+        leading = policy.leading_min_probability
+        probs = probs[: len(kb.conditions)]
         top = int(np.argmax(probs))
         for i, c in enumerate(kb.conditions):
             p = float(probs[i])
@@ -94,8 +70,8 @@ def triage(
             elif i == top or p >= leading:
                 reasons.append(TriageReason("likely", c.id, c.care_level, p))
     if outside_knowledge:
-        reasons.append(TriageReason("outside_knowledge", None, policy["outside_knowledge_level"]))
+        reasons.append(TriageReason("outside_knowledge", None, policy.outside_knowledge_level))
     if not reasons:
-        reasons.append(TriageReason("no_symptoms", None, policy["no_symptoms_level"]))
+        reasons.append(TriageReason("no_symptoms", None, policy.no_symptoms_level))
     reasons.sort(key=lambda r: (urgency(r.level), -(r.probability or 1.0)))
     return TriageDecision(most_urgent([r.level for r in reasons]), tuple(reasons))

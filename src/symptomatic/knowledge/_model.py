@@ -1,36 +1,40 @@
-"""Typed, read-only view of the knowledge base files, and the loader.
+"""The typed, read-only view of a knowledge base.
 
-The loader is deliberately light (``json`` and dataclasses, no validation library), so the
-command line starts fast. Validation lives in :mod:`symptomatic.knowledge._validate`.
+Plain frozen dataclasses, built by :mod:`symptomatic.knowledge._load` from the files (or
+their compiled form) with ``json`` only, so the command line starts fast. The schema that
+the files must satisfy lives in :mod:`symptomatic.knowledge._schema`, the rules across
+files in :mod:`symptomatic.knowledge._validate`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from symptomatic._errors import KnowledgeError
+import numpy as np
+from numpy.typing import NDArray
+
 from symptomatic._levels import CareLevel
+from symptomatic._types import public
 
-#: The files of a knowledge base directory; the first four are required.
-KB_FILES = (
-    "ddxplus_model.json",
-    "conditions.json",
-    "evidence_text.json",
-    "red_flags.json",
-    "condition_info.json",
-    "calibration.json",
-)
-OPTIONAL_FILES = ("condition_info.json", "calibration.json")
-LANGS = ("en", "fr")
-KB_VERSION = "2026.11-ddxplus"
+__all__ = [
+    "Calibration",
+    "Clause",
+    "Condition",
+    "ConditionInfo",
+    "Evidence",
+    "EvidenceText",
+    "KnowledgeArrays",
+    "KnowledgeBase",
+    "RedFlagRule",
+    "TriagePolicy",
+    "Value",
+]
+
+EvidenceKind = Literal["binary", "categorical", "multi"]
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,41 +48,66 @@ class EvidenceText:
     scale_high: str | None = None
 
 
+@public
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A symptom or antecedent the model knows, with its answer type and wording."""
+    """A symptom or a piece of history the model knows: its answer kind, values and wording.
 
-    code: str
-    slug: str
-    type: str  # "binary" | "categorical" | "multi"
+    ``id`` is a stable slug (``"fever"``); ``aliases`` gives its codes in each source
+    (``{"ddxplus": ("E_91",)}``), which every interface accepts too. ``roles`` tell the
+    language layer what the evidence is for (``fever``, ``pain``, ``location``, ...), so no
+    code needs a source's codes.
+    """
+
+    id: str
+    kind: EvidenceKind
+    scale: bool
     parent: str | None
-    antecedent: bool
+    history: bool
     values: tuple[str, ...]
     default: str | None
-    scale: bool
+    roles: frozenset[str]
+    aliases: Mapping[str, tuple[str, ...]]
     text: Mapping[str, EvidenceText]
 
-    def value_label(self, kb: KnowledgeBase, value: str, lang: str = "en") -> str:
-        """The plain-language label of one of this evidence's values."""
-        if self.scale:
-            return f"{value}/10"
-        return kb.value_labels[value][lang]
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values an answer can take: the value ids, or "0".."10" for a scale."""
+        return tuple(str(i) for i in range(11)) if self.scale else self.values
 
 
 @dataclass(frozen=True, slots=True)
-class Condition:
-    """A condition the model can put in a differential."""
+class Value:
+    """A choice of a categorical or multi-choice evidence (a body part, a colour, ...)."""
 
     id: str
-    source_name: str
+    aliases: Mapping[str, tuple[str, ...]]
+    label: Mapping[str, str]
+
+
+@public
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A condition the model can put in a differential.
+
+    ``care_level`` is the level the condition warrants on its own (with its rationale and
+    the guidance it follows); ``sex`` is set when it is impossible for the other sex.
+    """
+
+    id: str
     name: Mapping[str, str]
     icd10: str
+    group: str
     severity: int
-    prior: float
     care_level: CareLevel
-    evidences: tuple[str, ...]
+    care_rationale: str
+    care_source: str
+    sex: str | None
+    source: str
+    source_ref: str | None = None
 
 
+@public
 @dataclass(frozen=True, slots=True)
 class ConditionInfo:
     """Plain-language information about one condition, in one language."""
@@ -92,192 +121,136 @@ class ConditionInfo:
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """One part of a red-flag rule: an evidence present, optionally with given values."""
+    """One way a part of a red-flag rule holds: an evidence present (with one of ``values``,
+    or at least ``min_value`` on a scale), an age below ``age_below_years``, or words said
+    (``phrase``: a phrase concept of the language data, found in free text)."""
 
-    evidence: str
+    evidence: str | None = None
     values: tuple[str, ...] = ()
     min_value: int | None = None
+    age_below_years: float | None = None
+    phrase: str | None = None
 
 
+@public
 @dataclass(frozen=True, slots=True)
 class RedFlagRule:
-    """Findings that set a care level whatever the posterior says."""
+    """Findings that set a care level whatever the posterior says.
+
+    The rule fires when every part of ``all_of`` holds; a part holds when any of its
+    clauses does.
+    """
 
     id: str
     level: CareLevel
-    all_of: tuple[Clause, ...]
+    all_of: tuple[tuple[Clause, ...], ...]
     reason: Mapping[str, str]
     source: str
+    advice: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
+class TriagePolicy:
+    """How the posterior sets the care level (see :mod:`symptomatic.engine.triage`)."""
+
+    severe_plausible: Mapping[int, float]
+    leading_min_probability: float
+    outside_knowledge_level: CareLevel
+    no_symptoms_level: CareLevel
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Numbers fitted on development data (``tools/calibrate.py``), with where they came from.
+
+    ``other_prior`` is the prior of the open-world hypothesis ("something else"); None
+    means the model is closed-world.
+    """
+
+    temperature: float = 1.0
+    likelihood_floor: float | None = None
+    differential_coverage: float = 1.0
+    other_prior: float | None = None
+    something_else_threshold: float = 0.5
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KnowledgeArrays:
+    """The knowledge as dense arrays, one row per answer *slot*, one column per condition.
+
+    A binary evidence has two slots (``present``, ``absent``); a categorical or
+    multi-choice evidence one slot per value. ``likelihood[k, c]`` is P(slot k | c);
+    ``background[k]`` is the same for a person with none of the conditions (the open-world
+    hypothesis), also used where a source says nothing about an evidence. ``age_log_ratio``
+    and ``sex_log_ratio`` multiply the prior; ``shows[c, e]`` marks the evidences each
+    condition's source lists for it.
+    """
+
+    slot_evidence: tuple[str, ...]  # (K,)
+    slot_value: tuple[str, ...]  # (K,) "present"/"absent" for binaries
+    likelihood: FloatArray  # (K, C)
+    background: FloatArray  # (K,)
+    prior: FloatArray  # (C,) base prior, not normalised
+    age_bands: tuple[float, ...]  # band edges, len B + 1
+    age_log_ratio: FloatArray | None  # (C, B)
+    sex_log_ratio: FloatArray | None  # (C, 2): male, female; -inf where impossible
+    shows: NDArray[np.bool_]  # (C, E) in evidence order
+
+
+@public
+@dataclass(frozen=True, slots=True, eq=False)
 class KnowledgeBase:
     """Everything the engine and the language layer know, loaded from one directory."""
 
     conditions: tuple[Condition, ...]
     evidences: tuple[Evidence, ...]
-    value_labels: Mapping[str, Mapping[str, str]]
-    likelihood: Mapping[str, list[Any]]
-    floor: float
-    age_model: Mapping[str, Any] | None
+    values: Mapping[str, Value]
     red_flags: tuple[RedFlagRule, ...]
-    triage_policy: Mapping[str, Any]
-    calibration: Mapping[str, Any] | None
-    info: Mapping[str, Mapping[str, ConditionInfo]]
-    source: Mapping[str, Any]
+    policy: TriagePolicy
+    calibration: Calibration
+    arrays: KnowledgeArrays
+    sources: Mapping[str, Any]
     version: str
     sha256: str
-    by_code: Mapping[str, Evidence] = field(repr=False)
-    by_slug: Mapping[str, Evidence] = field(repr=False)
+    evidence_by_id: Mapping[str, Evidence] = field(repr=False)
     condition_by_id: Mapping[str, Condition] = field(repr=False)
+    evidence_alias: Mapping[str, str] = field(repr=False)  # upper-cased alias -> id
+    value_alias: Mapping[str, str] = field(repr=False)  # upper-cased alias -> id
+    _info_reader: Callable[[str], Mapping[str, ConditionInfo] | None] = field(repr=False)
+    _info_cache: dict[str, Mapping[str, ConditionInfo] | None] = field(
+        default_factory=dict, repr=False
+    )
+    _info_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def attribution(self) -> str:
-        return str(self.source.get("attribution", ""))
-
-    def children(self, code: str) -> tuple[Evidence, ...]:
-        """The follow-up evidences asked only when ``code`` is answered yes."""
-        return tuple(e for e in self.evidences if e.parent == code)
-
-
-def _read(directory: Traversable, name: str) -> tuple[Any, bytes]:
-    node = directory / name
-    try:
-        raw = node.read_bytes()
-    except FileNotFoundError:
-        raise KnowledgeError(name, "$", "file is missing") from None
-    try:
-        return json.loads(raw.decode("utf-8")), raw
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise KnowledgeError(name, "$", f"not valid UTF-8 JSON: {exc}") from None
-
-
-def _build(directory: Traversable) -> KnowledgeBase:
-    digest = hashlib.sha256()
-    docs: dict[str, Any] = {}
-    for name in KB_FILES:
-        if name in OPTIONAL_FILES and not (directory / name).is_file():
-            docs[name] = {"conditions": {}} if name == "condition_info.json" else None
-            continue
-        docs[name], raw = _read(directory, name)
-        digest.update(name.encode() + b"\0" + raw)
-    model = docs["ddxplus_model.json"]
-    text = docs["evidence_text.json"]
-
-    try:
-        by_source = {c["source_name"]: c for c in docs["conditions.json"]["conditions"]}
-        conditions = tuple(
-            Condition(
-                id=by_source[c["source_name"]]["id"],
-                source_name=c["source_name"],
-                name=dict(by_source[c["source_name"]]["name"]),
-                icd10=c["icd10"],
-                severity=int(c["severity"]),
-                prior=float(c["prior"]),
-                care_level=by_source[c["source_name"]]["care_level"],
-                evidences=tuple(c["evidences"]),
-            )
-            for c in model["conditions"]
+        """The attributions the sources require, one per line."""
+        return "; ".join(
+            str(s["attribution"])
+            for s in self.sources.get("datasets", {}).values()
+            if isinstance(s, Mapping) and s.get("attribution")
         )
-        evidences = tuple(
-            Evidence(
-                code=e["code"],
-                slug=text["evidences"][e["code"]]["slug"],
-                type=e["type"],
-                parent=e["parent"],
-                antecedent=bool(e["antecedent"]),
-                values=tuple(e["values"]),
-                default=e["default"],
-                scale=bool(e["scale"]),
-                text={lang: EvidenceText(**text["evidences"][e["code"]][lang]) for lang in LANGS},
-            )
-            for e in model["evidences"]
-        )
-        red_flags = tuple(
-            RedFlagRule(
-                id=r["id"],
-                level=r["level"],
-                all_of=tuple(
-                    Clause(
-                        evidence=c["evidence"],
-                        values=tuple(c.get("values", ())),
-                        min_value=c.get("min_value"),
-                    )
-                    for c in r["all_of"]
-                ),
-                reason=dict(r["reason"]),
-                source=r["source"],
-            )
-            for r in docs["red_flags.json"]["rules"]
-        )
-        info = {
-            cid: {
-                lang: ConditionInfo(
-                    what=entry[lang]["what"],
-                    course=entry[lang]["course"],
-                    contagious=entry[lang]["contagious"],
-                    self_care=tuple(entry[lang]["self_care"]),
-                    seek_care=tuple(entry[lang]["seek_care"]),
-                )
-                for lang in LANGS
-            }
-            for cid, entry in docs["condition_info.json"]["conditions"].items()
-        }
-    except (KeyError, TypeError) as exc:
-        raise KnowledgeError(
-            "knowledge base", "$", f"missing or malformed entry {exc}; run validation"
-        ) from None
 
-    return KnowledgeBase(
-        conditions=conditions,
-        evidences=evidences,
-        value_labels=text["values"],
-        likelihood=model["likelihood"],
-        floor=float(model["floor"]),
-        age_model=model.get("age_model"),
-        red_flags=red_flags,
-        triage_policy=docs["red_flags.json"]["policy"],
-        calibration=docs["calibration.json"],
-        info=info,
-        source=model["source"],
-        version=KB_VERSION,
-        sha256=digest.hexdigest(),
-        by_code={e.code: e for e in evidences},
-        by_slug={e.slug: e for e in evidences},
-        condition_by_id={c.id: c for c in conditions},
-    )
+    def children(self, evidence: str) -> tuple[Evidence, ...]:
+        """The follow-up evidences asked only when ``evidence`` is answered yes."""
+        return tuple(e for e in self.evidences if e.parent == evidence)
 
+    def with_role(self, role: str) -> tuple[Evidence, ...]:
+        """The evidences that play ``role`` (``"fever"``, ``"pain"``, ...), in order."""
+        return tuple(e for e in self.evidences if role in e.roles)
 
-_cache: dict[str, KnowledgeBase] = {}
-_lock = threading.Lock()
+    def value_label(self, evidence: str, value: str, lang: str) -> str:
+        """The plain-language label of one of ``evidence``'s values."""
+        if self.evidence_by_id[evidence].scale:
+            return f"{value}/10"
+        return self.values[value].label[lang]
 
-
-def load_knowledge(
-    directory: str | Path | None = None, *, validate: bool | None = None
-) -> KnowledgeBase:
-    """Load a knowledge base, once per directory.
-
-    ``directory=None`` loads the packaged knowledge base. A caller's own directory is
-    validated against the schema first unless ``validate=False``; the packaged one is
-    validated by the project's checks and tests, and here only if ``validate=True``.
-    Raises :class:`~symptomatic.KnowledgeError` naming the file, path and value at fault.
-    """
-    key = "<package>" if directory is None else str(Path(directory).resolve())
-    with _lock:
-        cached = _cache.get(key)
-        if cached is not None and not validate:
-            return cached
-        node: Traversable = (
-            resources.files("symptomatic.knowledge") / "data"
-            if directory is None
-            else Path(directory)
-        )
-        if validate or (validate is None and directory is not None):
-            from symptomatic.knowledge._validate import validate_knowledge
-
-            problems = validate_knowledge(node)
-            if problems:
-                raise problems[0]
-        kb = _build(node)
-        _cache[key] = kb
-        return kb
+    def info(self, condition: str, lang: str) -> ConditionInfo | None:
+        """The condition's information in ``lang``, read on first use and kept."""
+        with self._info_lock:
+            if condition not in self._info_cache:
+                self._info_cache[condition] = self._info_reader(condition)
+            entry = self._info_cache[condition]
+        return None if entry is None else entry.get(lang)

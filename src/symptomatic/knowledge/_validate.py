@@ -1,189 +1,41 @@
-"""The one schema every knowledge base directory must satisfy.
+"""The one validator of a knowledge base directory: every file's shape, then the rules
+across files and the invariants that keep answers sane.
 
-:func:`validate_knowledge` checks each file's shape with pydantic models, then the rules
-that span files (every code known, every value valid, ids unique, likelihoods shaped like
-the evidence they belong to). It returns every problem found, each a
+:func:`validate_knowledge` returns every problem found, each a
 :class:`~symptomatic.KnowledgeError` naming the file, the path inside it and the value.
+Beyond the schema (:mod:`symptomatic.knowledge._schema`) it checks that every reference
+exists, ids are unique, each number is finite and in range with a known source,
+categorical rows sum to 1, the age and sex terms are bounded, every condition has its
+ICD-10 code, care level and information in both languages, every care level at the two
+emergency levels can be reached by a red-flag rule, and that a compiled form, when there
+is one, was made from these very files.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from symptomatic._errors import KnowledgeError
-from symptomatic._levels import CARE_LEVELS, CareLevel
+from symptomatic.knowledge._files import kb_digest, list_conditions
+from symptomatic.knowledge._io import Node, read_json
+from symptomatic.knowledge._schema import (
+    OPTIONAL,
+    ROLES,
+    SCHEMAS,
+    ConditionFile,
+    VocabularyFile,
+)
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Text = Annotated[str, Field(min_length=1)]
-Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+__all__ = ["validate_knowledge"]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# ---- ddxplus_model.json (generated) -------------------------------------------------
-class ModelCondition(_Strict):
-    source_name: Text
-    icd10: Annotated[
-        str, Field(pattern=r"^[A-Z][0-9]{2}(\.[0-9A-Z]+)?(, [A-Z][0-9]{2}(\.[0-9A-Z]+)?)*$")
-    ]
-    severity: Annotated[int, Field(ge=1, le=5)]
-    prior: Prob
-    train_count: Annotated[int, Field(ge=0)]
-    evidences: list[str]
-
-
-class ModelEvidence(_Strict):
-    code: Annotated[str, Field(pattern=r"^E_[0-9]+$")]
-    type: Literal["binary", "categorical", "multi"]
-    parent: str | None
-    antecedent: bool
-    values: list[str]
-    default: str | None
-    scale: bool
-
-
-class AgeModel(_Strict):
-    bands: list[int]
-    alpha: float
-    alpha_grid: list[float]
-    fitted_on: list[str]
-    patients: int
-    heldout_mean_loglik: float
-    pooled_mean_loglik: float
-    kept: bool
-    log_ratio: list[list[float]]
-
-
-class ModelFile(_Strict):
-    generated: Text
-    source: dict[str, Any]
-    floor: Annotated[float, Field(gt=0.0, lt=0.01)]
-    conditions: list[ModelCondition]
-    evidences: list[ModelEvidence]
-    likelihood: dict[str, list[Any]]
-    age_model: AgeModel | None
-    sex_model: None
-    sex_model_reason: Text
-
-
-# ---- conditions.json (hand-written) -------------------------------------------------
-class LangText(_Strict):
-    en: Text
-    fr: Text
-
-
-class ConditionEntry(_Strict):
-    id: Annotated[str, Field(pattern=SLUG)]
-    source_name: Text
-    name: LangText
-    care_level: CareLevel
-
-
-class ConditionsFile(_Strict):
-    about: Text
-    conditions: list[ConditionEntry]
-
-
-# ---- evidence_text.json (hand-written) ----------------------------------------------
-class EvidenceWording(_Strict):
-    question: Text
-    present: Text
-    absent: Text
-    scale_low: Text | None = None
-    scale_high: Text | None = None
-
-
-class EvidenceTextEntry(_Strict):
-    slug: Annotated[str, Field(pattern=SLUG)]
-    en: EvidenceWording
-    fr: EvidenceWording
-
-
-class EvidenceTextFile(_Strict):
-    about: Text
-    evidences: dict[str, EvidenceTextEntry]
-    values: dict[str, LangText]
-
-
-# ---- red_flags.json (hand-written, sourced) -----------------------------------------
-class ClauseEntry(_Strict):
-    evidence: str
-    values: list[str] = []
-    min_value: Annotated[int, Field(ge=0, le=10)] | None = None
-
-
-class RedFlagEntry(_Strict):
-    id: Annotated[str, Field(pattern=SLUG)]
-    level: CareLevel
-    all_of: Annotated[list[ClauseEntry], Field(min_length=1)]
-    reason: LangText
-    source: Text
-
-
-class TriagePolicy(_Strict):
-    severe_plausible: dict[Literal["1", "2"], Prob]
-    leading_min_probability: Prob
-    outside_knowledge_level: CareLevel
-    no_symptoms_level: CareLevel
-
-
-class RedFlagsFile(_Strict):
-    about: Text
-    policy: TriagePolicy
-    rules: list[RedFlagEntry]
-
-
-# ---- condition_info.json (hand-written) ---------------------------------------------
-class InfoText(_Strict):
-    what: Text
-    course: Text
-    contagious: Text
-    self_care: list[Text]
-    seek_care: Annotated[list[Text], Field(min_length=1)]
-
-
-class InfoEntry(_Strict):
-    en: InfoText
-    fr: InfoText
-
-
-class InfoFile(_Strict):
-    about: Text
-    conditions: dict[str, InfoEntry]
-
-
-# ---- calibration.json (generated) ----------------------------------------------------
-class CalibrationFile(_Strict):
-    generated: Text
-    temperature: Annotated[float, Field(gt=0.0, le=100.0)]
-    fitted_on: Text
-    patients: Annotated[int, Field(ge=1)]
-    ece_before: Prob
-    ece_after: Prob
-    likelihood_floor: Annotated[float, Field(gt=0.0, lt=0.1)]
-    likelihood_floor_fitted_on: Text
-    differential_coverage: Annotated[float, Field(gt=0.0, le=1.0)]
-    differential_coverage_fitted_on: Text
-    ddf1_validate: Prob
-
-
-SCHEMAS: dict[str, type[BaseModel]] = {
-    "ddxplus_model.json": ModelFile,
-    "conditions.json": ConditionsFile,
-    "evidence_text.json": EvidenceTextFile,
-    "red_flags.json": RedFlagsFile,
-    "condition_info.json": InfoFile,
-    "calibration.json": CalibrationFile,
-}
-OPTIONAL = {"condition_info.json", "calibration.json"}
+#: A categorical row's probabilities must sum to 1 within this.
+ROW_TOLERANCE = 0.02
+URGENT = frozenset({"emergency_ambulance", "emergency"})
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -199,176 +51,223 @@ def _dig(doc: Any, loc: tuple[int | str, ...]) -> Any:
             doc = doc[part]
         except (KeyError, IndexError, TypeError):
             return None
-    return doc
+    return doc if isinstance(doc, str | int | float | bool) or doc is None else None
 
 
-def validate_knowledge(directory: str | Path | Traversable) -> list[KnowledgeError]:
-    """Every problem in the knowledge base at ``directory`` (empty list: valid)."""
-    node: Traversable = Path(directory) if isinstance(directory, str | Path) else directory
+def _parse(
+    model: type[BaseModel], doc: Any, file: str, problems: list[KnowledgeError]
+) -> BaseModel | None:
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            problems.append(KnowledgeError(file, _path(loc), err["msg"], _dig(doc, loc)))
+        return None
+
+
+def validate_knowledge(directory: Node) -> list[KnowledgeError]:
+    """Every problem of the knowledge base in ``directory`` (an empty list when valid)."""
+    from pathlib import Path
+
+    node: Node = Path(directory) if isinstance(directory, str) else directory
     problems: list[KnowledgeError] = []
     parsed: dict[str, Any] = {}
-    for name, schema in SCHEMAS.items():
-        child = node / name
-        if not child.is_file():
-            if name not in OPTIONAL:
-                problems.append(KnowledgeError(name, "$", "file is missing"))
+    for name, model in SCHEMAS.items():
+        if name in OPTIONAL and not (node / name).is_file():
             continue
         try:
-            doc = json.loads(child.read_bytes().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(KnowledgeError(name, "$", f"not valid UTF-8 JSON: {exc}"))
+            doc = read_json(node, name)
+        except KnowledgeError as exc:
+            problems.append(exc)
             continue
+        parsed[name] = _parse(model, doc, name, problems)
+    conditions: dict[str, ConditionFile] = {}
+    try:
+        ids = list_conditions(node)
+    except KnowledgeError as exc:
+        problems.append(exc)
+        ids = []
+    if not ids and not problems:
+        problems.append(KnowledgeError("conditions/", "$", "has no condition"))
+    for cid in ids:
+        file = f"conditions/{cid}.json"
         try:
-            parsed[name] = schema.model_validate(doc)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                problems.append(KnowledgeError(name, _path(loc), err["msg"], _dig(doc, loc)))
-    if problems:
-        return problems
-    _cross_checks(parsed, problems)
+            doc = read_json(node / "conditions", f"{cid}.json", label=file)
+        except KnowledgeError as exc:
+            problems.append(exc)
+            continue
+        cond = _parse(ConditionFile, doc, file, problems)
+        if isinstance(cond, ConditionFile):
+            if cond.id != cid:
+                problems.append(KnowledgeError(file, "$.id", "must equal the file name", cond.id))
+            conditions[cid] = cond
+    vocab = parsed.get("vocabulary.json")
+    if isinstance(vocab, VocabularyFile):
+        _check_vocabulary(vocab, problems)
+        _check_conditions(vocab, conditions, parsed.get("sources.json"), problems)
+        if parsed.get("red_flags.json") is not None:
+            _check_red_flags(vocab, parsed["red_flags.json"], conditions, problems)
+    if not problems and (node / "compiled" / "manifest.json").is_file():
+        manifest = read_json(node / "compiled", "manifest.json", label="compiled/manifest.json")
+        digest = kb_digest(node, ids)
+        if manifest.get("kb_sha256") != digest:
+            problems.append(
+                KnowledgeError(
+                    "compiled/manifest.json",
+                    "$.kb_sha256",
+                    "the compiled form was made from other files; run tools/kb/build.py --compile",
+                    manifest.get("kb_sha256"),
+                )
+            )
     return problems
 
 
-def _cross_checks(parsed: dict[str, Any], problems: list[KnowledgeError]) -> None:
-    model: ModelFile = parsed["ddxplus_model.json"]
-    conds: ConditionsFile = parsed["conditions.json"]
-    text: EvidenceTextFile = parsed["evidence_text.json"]
-    flags: RedFlagsFile = parsed["red_flags.json"]
-    info: InfoFile | None = parsed.get("condition_info.json")
+def _check_vocabulary(vocab: VocabularyFile, problems: list[KnowledgeError]) -> None:
+    file = "vocabulary.json"
 
-    def bad(file: str, path: str, problem: str, value: object = None) -> None:
+    def bad(path: str, problem: str, value: object = None) -> None:
         problems.append(KnowledgeError(file, path, problem, value))
 
-    mf = "ddxplus_model.json"
-    evidences = {e.code: e for e in model.evidences}
-    if len(evidences) != len(model.evidences):
-        bad(mf, "$.evidences", "evidence codes must be unique")
-    n_cond = len(model.conditions)
-    prior_sum = sum(c.prior for c in model.conditions)
-    if not math.isclose(prior_sum, 1.0, abs_tol=1e-6):
-        bad(mf, "$.conditions[*].prior", "priors must sum to 1", prior_sum)
-    for i, e in enumerate(model.evidences):
-        if e.parent is not None and e.parent not in evidences:
-            bad(mf, f"$.evidences[{i}].parent", "unknown parent evidence", e.parent)
-        if e.type == "binary" and (e.values or e.default is not None):
-            bad(mf, f"$.evidences[{i}]", "a binary evidence has no values or default", e.code)
-        if e.type != "binary" and (not e.values or e.default not in e.values):
-            bad(mf, f"$.evidences[{i}].default", "default must be one of the values", e.default)
-        if e.scale and e.values != [str(v) for v in range(11)]:
-            bad(mf, f"$.evidences[{i}].values", "a scale takes the values 0 to 10", e.values)
-    for j, c in enumerate(model.conditions):
-        for code in c.evidences:
-            if code not in evidences:
-                bad(mf, f"$.conditions[{j}].evidences", "unknown evidence code", code)
-    for code in evidences.keys() - model.likelihood.keys():
-        bad(mf, f"$.likelihood.{code}", "missing likelihoods for this evidence")
-    for code, rows in model.likelihood.items():
-        ev = evidences.get(code)
-        if ev is None:
-            bad(mf, f"$.likelihood.{code}", "likelihoods for an unknown evidence", code)
-            continue
-        if len(rows) != n_cond:
-            bad(mf, f"$.likelihood.{code}", f"needs one entry per condition ({n_cond})", len(rows))
-            continue
-        for j, row in enumerate(rows):
-            cells = [row] if ev.type == "binary" else row
-            if ev.type != "binary" and (not isinstance(row, list) or len(row) != len(ev.values)):
-                bad(mf, f"$.likelihood.{code}[{j}]", f"needs {len(ev.values)} probabilities", row)
+    values = {v.id for v in vocab.values}
+    for vid, n in Counter(v.id for v in vocab.values).items():
+        if n > 1:
+            bad("$.values", "duplicate value id", vid)
+    ids = Counter(e.id for e in vocab.evidences)
+    for eid, n in ids.items():
+        if n > 1:
+            bad("$.evidences", "duplicate evidence id", eid)
+    seen_alias: dict[str, str] = {}
+    for i, e in enumerate(vocab.evidences):
+        at = f"$.evidences[{i}]"
+        if e.parent is not None and e.parent not in ids:
+            bad(f"{at}.parent", "unknown evidence", e.parent)
+        for role in e.roles:
+            if role not in ROLES:
+                bad(f"{at}.roles", f"unknown role; known: {', '.join(sorted(ROLES))}", role)
+        choices = [str(k) for k in range(11)] if e.scale else e.values
+        if e.kind == "binary" and (e.values or e.scale or e.default is not None):
+            bad(f"{at}.kind", "a binary evidence has no values, scale or default", e.id)
+        if e.kind != "binary" and not choices:
+            bad(f"{at}.values", "a categorical or multi-choice evidence needs values", e.id)
+        for v in e.values:
+            if v not in values:
+                bad(f"{at}.values", "unknown value", v)
+        if e.default is not None and e.default not in choices:
+            bad(f"{at}.default", "is not one of the evidence's values", e.default)
+        for source, codes in e.aliases.items():
+            for code in codes:
+                other = seen_alias.setdefault(f"{source}:{code.upper()}", e.id)
+                if other != e.id:
+                    bad(f"{at}.aliases.{source}", f"alias already used by {other}", code)
+        bg = e.background
+        if e.kind == "binary" and bg.p is None:
+            bad(f"{at}.background", "a binary evidence's background is one probability p", e.id)
+        if e.kind != "binary":
+            if bg.values is None:
+                bad(f"{at}.background", "needs a distribution over values", e.id)
+            else:
+                _check_row(bg.values, choices, f"{at}.background.values", bad)
+
+
+def _check_row(
+    row: Mapping[str, float], choices: list[str], path: str, bad: Any, *, partial: bool = False
+) -> None:
+    for v in row:
+        if v not in choices:
+            bad(path, "is not a value of this evidence", v)
+    total = sum(row.values())
+    if not partial and abs(total - 1.0) > ROW_TOLERANCE:
+        bad(path, f"must sum to 1 (within {ROW_TOLERANCE})", round(total, 4))
+    if partial and total > 1.0 + ROW_TOLERANCE:
+        bad(path, f"must sum to at most 1 (within {ROW_TOLERANCE})", round(total, 4))
+
+
+def _check_conditions(
+    vocab: VocabularyFile,
+    conditions: Mapping[str, ConditionFile],
+    sources: Any,
+    problems: list[KnowledgeError],
+) -> None:
+    evidences = {e.id: e for e in vocab.evidences}
+    known_sources = set(sources.datasets) if sources is not None else set()
+    for cid, c in conditions.items():
+        file = f"conditions/{cid}.json"
+
+        def bad(path: str, problem: str, value: object = None, file: str = file) -> None:
+            problems.append(KnowledgeError(file, path, problem, value))
+
+        def source_ok(path: str, source: str) -> None:
+            if known_sources and source.split(":")[0] not in known_sources:
+                bad(path, f"unknown source; known: {', '.join(sorted(known_sources))}", source)
+
+        source_ok("$.prior.source", c.prior.source)
+        if c.source not in known_sources and known_sources:
+            bad("$.source", "unknown source", c.source)
+        for name, entry in c.likelihood.items():
+            e = evidences.get(name)
+            if e is None:
+                bad(f"$.likelihood.{name}", "unknown evidence", name)
                 continue
-            for k, p in enumerate(cells):
-                if not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
-                    bad(
-                        mf,
-                        f"$.likelihood.{code}[{j}]" + ("" if ev.type == "binary" else f"[{k}]"),
-                        "a probability must be a number in [0, 1]",
-                        p,
-                    )
-    if model.age_model is not None:
-        am = model.age_model
-        if len(am.log_ratio) != n_cond or any(len(r) != len(am.bands) - 1 for r in am.log_ratio):
-            bad(mf, "$.age_model.log_ratio", "needs one row per condition, one cell per band")
+            source_ok(f"$.likelihood.{name}.source", entry.source)
+            if e.kind == "binary" and entry.p is None:
+                bad(f"$.likelihood.{name}", "a yes/no evidence takes one probability p", name)
+            elif e.kind != "binary":
+                if entry.values is None:
+                    bad(f"$.likelihood.{name}", "needs values, a distribution", name)
+                    continue
+                choices = [str(k) for k in range(11)] if e.scale else e.values
+                _check_row(entry.values, choices, f"$.likelihood.{name}.values", bad)
+        for i, rule in enumerate(c.unlisted):
+            if isinstance(rule.p, float) and not 0.0 < rule.p < 0.5:
+                bad(f"$.unlisted[{i}].p", "must be in (0, 0.5)", rule.p)
+            source_ok(f"$.unlisted[{i}].source", rule.source)
+            if rule.p == "leak":
+                for e in evidences.values():
+                    covered = rule.scope in e.aliases or rule.scope == "binary"
+                    if covered and e.leak is None and e.kind == "binary":
+                        bad(f"$.unlisted[{i}]", f"evidence {e.id} has no leak", e.id)
+                        break
+        if c.age is not None:
+            source_ok("$.age.source", c.age.source)
+        if c.sex_log_ratio is not None:
+            source_ok("$.sex_log_ratio.source", c.sex_log_ratio.source)
+        if not math.isfinite(c.prior.p):
+            bad("$.prior.p", "must be finite", c.prior.p)
+        if c.severity == 1 and c.care.level not in URGENT:
+            bad("$.care.level", "severity 1 needs an emergency care level", c.care.level)
+        if c.severity == 5 and c.care.level in URGENT:
+            bad("$.care.level", "severity 5 (mild) cannot need an emergency", c.care.level)
 
-    cf = "conditions.json"
-    names = {c.source_name for c in model.conditions}
-    seen_ids: set[str] = set()
-    seen_src: set[str] = set()
-    for i, centry in enumerate(conds.conditions):
-        if centry.id in seen_ids:
-            bad(cf, f"$.conditions[{i}].id", "condition ids must be unique", centry.id)
-        seen_ids.add(centry.id)
-        if centry.source_name not in names:
-            bad(
-                cf,
-                f"$.conditions[{i}].source_name",
-                "no such condition in the model",
-                centry.source_name,
-            )
-        seen_src.add(centry.source_name)
-    for missing in sorted(names - seen_src):
-        bad(cf, "$.conditions", "condition of the model has no entry", missing)
 
-    tf = "evidence_text.json"
-    for code in sorted(evidences.keys() - text.evidences.keys()):
-        bad(tf, f"$.evidences.{code}", "evidence has no wording")
-    for code in sorted(text.evidences.keys() - evidences.keys()):
-        bad(tf, f"$.evidences.{code}", "wording for an unknown evidence", code)
-    slugs: dict[str, str] = {}
-    for code, entry in text.evidences.items():
-        if entry.slug in slugs:
-            bad(
-                tf,
-                f"$.evidences.{code}.slug",
-                f"slug already used by {slugs[entry.slug]}",
-                entry.slug,
-            )
-        slugs[entry.slug] = code
-        ev = evidences.get(code)
-        for lang in ("en", "fr"):
-            w: EvidenceWording = getattr(entry, lang)
-            has_scale = w.scale_low is not None and w.scale_high is not None
-            if ev is not None and ev.scale != has_scale:
-                bad(
-                    tf,
-                    f"$.evidences.{code}.{lang}",
-                    "scale_low and scale_high are required for 0-10 scales and only for them",
-                )
-    needed_values = {v for e in model.evidences if not e.scale for v in e.values}
-    for v in sorted(needed_values - text.values.keys()):
-        bad(tf, f"$.values.{v}", "value has no label")
-
-    rf = "red_flags.json"
-    rule_ids: set[str] = set()
-    for i, rule in enumerate(flags.rules):
-        if rule.id in rule_ids:
-            bad(rf, f"$.rules[{i}].id", "rule ids must be unique", rule.id)
-        rule_ids.add(rule.id)
-        for k, clause in enumerate(rule.all_of):
-            path = f"$.rules[{i}].all_of[{k}]"
-            ev = evidences.get(clause.evidence)
-            if ev is None:
-                bad(rf, path + ".evidence", "unknown evidence code", clause.evidence)
-                continue
-            for v in clause.values:
-                if v not in ev.values:
-                    bad(rf, path + ".values", f"not a value of {ev.code}", v)
-            if clause.min_value is not None and not ev.scale:
-                bad(rf, path + ".min_value", "min_value applies to 0-10 scales only", ev.code)
-
-    if info is not None:
-        nf = "condition_info.json"
-        levels = {c.id: c.care_level for c in conds.conditions}
-        for cid in sorted(levels.keys() - info.conditions.keys()):
-            bad(nf, f"$.conditions.{cid}", "condition has no information entry")
-        for cid, ientry in info.conditions.items():
-            if cid not in levels:
-                bad(nf, f"$.conditions.{cid}", "information for an unknown condition", cid)
-                continue
-            urgent = CARE_LEVELS.index(levels[cid]) <= CARE_LEVELS.index("consultation_24")
-            for lang in ("en", "fr"):
-                if urgent and getattr(ientry, lang).self_care:
-                    bad(
-                        nf,
-                        f"$.conditions.{cid}.{lang}.self_care",
-                        "no self-care advice for a condition that needs prompt care",
+def _check_red_flags(
+    vocab: VocabularyFile,
+    red_flags: Any,
+    conditions: Mapping[str, ConditionFile],
+    problems: list[KnowledgeError],
+) -> None:
+    file = "red_flags.json"
+    evidences = {e.id: e for e in vocab.evidences}
+    for rid, n in Counter(r.id for r in red_flags.rules).items():
+        if n > 1:
+            problems.append(KnowledgeError(file, "$.rules", "duplicate rule id", rid))
+    for i, rule in enumerate(red_flags.rules):
+        for j, part in enumerate(rule.all_of):
+            for k, clause in enumerate(part.any_of):
+                at = f"$.rules[{i}].all_of[{j}].any_of[{k}]"
+                if clause.evidence is None:
+                    continue
+                e = evidences.get(clause.evidence)
+                if e is None:
+                    problems.append(KnowledgeError(file, at, "unknown evidence", clause.evidence))
+                    continue
+                choices = [str(x) for x in range(11)] if e.scale else e.values
+                for v in clause.values:
+                    if v not in choices:
+                        problems.append(
+                            KnowledgeError(file, f"{at}.values", f"not a value of {e.id}", v)
+                        )
+                if clause.min_value is not None and not e.scale:
+                    problems.append(
+                        KnowledgeError(file, f"{at}.min_value", "only for a 0-10 scale", e.id)
                     )

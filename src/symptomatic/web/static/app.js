@@ -129,9 +129,9 @@ function answer(findings) {
 }
 
 function findingsFor(q, value) {
-  if (value === "dont_know") return [{ evidence: q.code, status: "unknown" }];
-  if (q.kind === "binary") return [{ evidence: q.code, status: value === "yes" ? "present" : "absent" }];
-  return [{ evidence: q.code, status: "present", value }];
+  if (value === "dont_know") return [{ evidence: q.evidence, status: "unknown" }];
+  if (q.kind === "binary") return [{ evidence: q.evidence, status: value === "yes" ? "present" : "absent" }];
+  return [{ evidence: q.evidence, status: "present", value }];
 }
 
 function rendered() {
@@ -171,11 +171,11 @@ function renderQuestion(q) {
     next.addEventListener("click", () => {
       const picked = [...fs.querySelectorAll("input:checked")].map((i) => i.value);
       answer(picked.length
-        ? picked.map((v) => ({ evidence: q.code, status: "present", value: v }))
-        : [{ evidence: q.code, status: "absent" }]);
+        ? picked.map((v) => ({ evidence: q.evidence, status: "present", value: v }))
+        : [{ evidence: q.evidence, status: "absent" }]);
     });
     const none = el("button", { type: "button", "data-answer": "none" }, t("none"));
-    none.addEventListener("click", () => answer([{ evidence: q.code, status: "absent" }]));
+    none.addEventListener("click", () => answer([{ evidence: q.evidence, status: "absent" }]));
     box.append(next, none);
   } else {
     for (const c of options) box.appendChild(button(c));

@@ -1,0 +1,5 @@
+"""``python -m symptomatic.cli``."""
+
+from symptomatic.cli import main
+
+raise SystemExit(main())

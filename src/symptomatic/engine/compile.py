@@ -1,0 +1,171 @@
+"""Numpy arrays compiled once from a knowledge base, ready for inference.
+
+Every answer the model can receive is a *slot*: a binary evidence has two (present,
+absent), a categorical or multi-choice evidence one per value. ``log_lik[slot, j]`` is
+log P(answer | hypothesis j) after the likelihood floor. The hypotheses are the knowledge
+base's conditions and, when the calibration sets a prior for it, one more column: the
+open-world hypothesis "something else" (``model.other``), whose likelihood is the
+background frequency of each answer. A case is a list of slot indices, and its
+unnormalised log posterior is ``log_prior + log_lik[slots].sum(axis=0)`` (plus the age and
+sex terms), divided by the calibrated temperature before normalising.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from symptomatic.knowledge import KnowledgeBase
+
+__all__ = ["CompiledModel", "FloatArray", "IntArray", "compile_model"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledModel:
+    """Arrays for fast inference; build with :func:`compile_model`."""
+
+    condition_ids: tuple[str, ...]  # (C,) the knowledge base's conditions
+    other: int | None  # column of "something else", or None (closed world)
+    log_prior: FloatArray  # (H,) H = C, or C + 1 with "something else" last
+    log_lik: FloatArray  # (K, H)
+    slot_evidence: tuple[str, ...]  # (K,) evidence id of each slot
+    slot_value: tuple[str, ...]  # (K,) value, "present"/"absent" for binaries
+    slot_index: dict[tuple[str, str], int]  # (evidence, value) -> slot
+    evidence_slots: dict[str, IntArray]  # evidence -> its slots (binary: present, absent)
+    severity: NDArray[np.int64]  # (H,) "something else" counts as 5 (not severe)
+    age_bands: tuple[float, ...]
+    age_log_ratio: FloatArray | None  # (H, bands) or None
+    sex_log_ratio: FloatArray | None  # (H, 2) male, female; -inf where impossible
+    temperature: float
+    # Full-observation helpers (binary absent unless present):
+    binary_evidences: tuple[str, ...]
+    absent_baseline: FloatArray  # (H,) sum of log P(absent) over every binary evidence
+    binary_delta: FloatArray  # (B, H) log P(present) - log P(absent)
+    value_slots: IntArray  # (V,) the slots of categorical and multi-choice values
+    default_value: dict[str, str]  # evidence -> default value, top-level non-binary ones
+    multi_evidences: frozenset[str]
+    full_weights: FloatArray  # (B + V, H) [binary_delta; value log-lik] / temperature
+    full_offset: FloatArray  # (H,) (log_prior + absent_baseline) / temperature
+    # Which evidences each condition's source lists for it (coverage):
+    evidence_ids: tuple[str, ...]  # (E,) knowledge-base order
+    evidence_column: dict[str, int]
+    shows: FloatArray  # (C, E)
+    symptom_column: NDArray[np.bool_]  # (E,) True for symptoms, False for history
+    differential_coverage: float
+
+    @property
+    def n_conditions(self) -> int:
+        """The knowledge base's conditions (not counting "something else")."""
+        return len(self.condition_ids)
+
+    @property
+    def n_hypotheses(self) -> int:
+        return len(self.log_prior)
+
+    def age_term(self, age: float | None) -> FloatArray | None:
+        """log P(age band | h) / P(age band), or None when age is unknown or unmodelled."""
+        if age is None or self.age_log_ratio is None:
+            return None
+        bands = self.age_bands
+        for b in range(len(bands) - 1):
+            if bands[b] <= age < bands[b + 1]:
+                return self.age_log_ratio[:, b]
+        return None
+
+    def sex_term(self, sex: str | None) -> FloatArray | None:
+        """The sex term (-inf for a condition impossible for ``sex``), or None."""
+        if sex is None or self.sex_log_ratio is None:
+            return None
+        return self.sex_log_ratio[:, 0 if sex == "male" else 1]
+
+
+def compile_model(
+    kb: KnowledgeBase, *, temperature: float | None = None, floor: float | None = None
+) -> CompiledModel:
+    """Compile ``kb``. ``temperature`` and ``floor`` override the calibrated ones.
+
+    ``floor`` is the smallest likelihood any answer gets: DDXPlus says 1e-7 for a symptom a
+    condition never showed in 1.3 M simulated patients; real people answer less cleanly,
+    and ``tools/calibrate.py`` picks the largest floor that costs no accuracy.
+    """
+    arrays = kb.arrays
+    cal = kb.calibration
+    if floor is None:
+        floor = cal.likelihood_floor if cal.likelihood_floor is not None else 1e-7
+    temp = float(temperature) if temperature is not None else cal.temperature
+    lik = np.asarray(arrays.likelihood, dtype=np.float64)
+    prior = np.asarray(arrays.prior, dtype=np.float64)
+    prior = prior / prior.sum()
+    n_c = lik.shape[1]
+    open_world = cal.other_prior is not None
+    if open_world:
+        other_p = float(cal.other_prior or 0.0)
+        lik = np.hstack([lik, np.asarray(arrays.background, dtype=np.float64)[:, None]])
+        prior = np.append(prior * (1.0 - other_p), other_p)
+    binary = np.array([v in ("present", "absent") for v in arrays.slot_value])
+    # A binary answer is clipped to [floor, 1 - floor], a choice to [floor, 1].
+    upper = np.where(binary, 1.0 - floor, 1.0)[:, None]
+    log_lik = np.ascontiguousarray(np.log(np.clip(lik, floor, upper)))
+    slot_evidence = arrays.slot_evidence
+    slot_value = arrays.slot_value
+    evidence_slots: dict[str, list[int]] = {}
+    for k, e in enumerate(slot_evidence):
+        evidence_slots.setdefault(e, []).append(k)
+    slots = {e: np.array(ks, dtype=np.intp) for e, ks in evidence_slots.items()}
+    binaries = tuple(e.id for e in kb.evidences if e.kind == "binary")
+    present_rows = np.array([slots[e][0] for e in binaries], dtype=np.intp)
+    absent_baseline = log_lik[present_rows + 1].sum(axis=0)
+    binary_delta = log_lik[present_rows] - log_lik[present_rows + 1]
+    value_slots = np.flatnonzero(~binary).astype(np.intp)
+    log_prior = np.log(prior)
+
+    def pad(a: FloatArray | None, fill: float = 0.0) -> FloatArray | None:
+        if a is None:
+            return None
+        a = np.asarray(a, dtype=np.float64)
+        if not open_world:
+            return a
+        return np.vstack([a, np.full((1, a.shape[1]), fill)])
+
+    severity = np.array([c.severity for c in kb.conditions] + ([5] if open_world else []))
+    evidence_ids = tuple(e.id for e in kb.evidences)
+    return CompiledModel(
+        condition_ids=tuple(c.id for c in kb.conditions),
+        other=n_c if open_world else None,
+        log_prior=log_prior,
+        log_lik=log_lik,
+        slot_evidence=slot_evidence,
+        slot_value=slot_value,
+        slot_index={
+            (e, v): k for k, (e, v) in enumerate(zip(slot_evidence, slot_value, strict=True))
+        },
+        evidence_slots=slots,
+        severity=severity.astype(np.int64),
+        age_bands=arrays.age_bands,
+        age_log_ratio=pad(arrays.age_log_ratio),
+        sex_log_ratio=pad(arrays.sex_log_ratio),
+        temperature=temp,
+        binary_evidences=binaries,
+        absent_baseline=absent_baseline,
+        binary_delta=np.ascontiguousarray(binary_delta),
+        value_slots=value_slots,
+        # "No" to a top-level choice question means its default ("no travel"); "no" to a
+        # follow-up (where the pain is, the rash's colour) carries no information of its
+        # own: the parent answer already says it, so it stays unknown.
+        default_value={
+            e.id: e.default for e in kb.evidences if e.default is not None and e.parent is None
+        },
+        multi_evidences=frozenset(e.id for e in kb.evidences if e.kind == "multi"),
+        full_weights=np.ascontiguousarray(np.vstack([binary_delta, log_lik[value_slots]]) / temp),
+        full_offset=(log_prior + absent_baseline) / temp,
+        evidence_ids=evidence_ids,
+        evidence_column={e: i for i, e in enumerate(evidence_ids)},
+        shows=np.asarray(arrays.shows, dtype=np.float64),
+        symptom_column=np.array([not e.history for e in kb.evidences]),
+        differential_coverage=kb.calibration.differential_coverage,
+    )

@@ -1,0 +1,175 @@
+"""Phrase matching: tries of the language data's phrases, scanned longest first.
+
+Three tries per language, built once on first use: the main one (lexicon entries, body
+locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, and the
+context cues. :func:`scan` walks a trie over the tokens; with ``consume=True`` the matches
+do not overlap (longest first), otherwise every match is kept (red-flag phrases never hide
+a symptom). Scanning is linear in the number of tokens times the longest phrase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from symptomatic.language._resources import LanguageData, load_language
+from symptomatic.language.text.tokens import Speller, Token, key, norm_word
+
+__all__ = ["Compiled", "Match", "Trie", "compiled", "scan", "vocabulary"]
+
+Trie = dict[str, Any]
+_END = "\0"
+
+
+@dataclass(slots=True)
+class Match:
+    """A phrase found in the tokens (content-token indices ``first``..``last``)."""
+
+    kind: str  # lex | loc | out | rad | trig | phrase | cue | pseudo | term | or | worry
+    items: list[Any]
+    first: int
+    last: int
+    start: int
+    end: int
+    clause: int
+    cats: set[str] = field(default_factory=set)
+    relative: str | None = None
+
+    def overlaps(self, other: Match) -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+    def inside(self, other: Match) -> bool:
+        """Strictly inside ``other`` (``other`` is longer and covers it)."""
+        return (
+            other.first <= self.first
+            and self.last <= other.last
+            and (other.last - other.first) > (self.last - self.first)
+        )
+
+
+def _add(trie: Trie, words: Sequence[str], item: Any) -> None:
+    node = trie
+    for w in words:
+        node = node.setdefault(w, {})
+    node.setdefault(_END, []).append(item)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    data: LanguageData
+    main: Trie
+    phrases: Trie
+    cues: Trie
+    speller: Speller
+    skip: frozenset[str]
+    stop: frozenset[str]
+
+
+def _phrase_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
+    """(phrase, (kind, payload)) of every phrase of the main trie."""
+    lex = data.lexicon
+    out: list[tuple[str, tuple[str, Any]]] = []
+    for entry in lex.entries:
+        out += [(t, ("lex", entry)) for t in entry.terms]
+    for loc in lex.locations:
+        out += [(t, ("loc", loc.values)) for t in loc.terms]
+    out += [(t, ("rad", None)) for t in lex.radiation_cues]
+    for name, terms in lex.triggers.items():
+        out += [(t, ("trig", name)) for t in terms]
+    out += [(t, ("out", t)) for t in data.outside_terms]
+    return out
+
+
+def _cue_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
+    ctx = data.context
+    relative_of = {norm_word(c): name for name, cs in ctx.relatives.items() for c in cs}
+    out: list[tuple[str, tuple[str, Any]]] = [
+        (r.cue, ("cue", (r.category, r.direction, relative_of.get(norm_word(r.cue)))))
+        for r in ctx.rules
+    ]
+    out += [(t, ("pseudo", None)) for t in ctx.pseudo]
+    out += [(t, ("term", None)) for t in ctx.terminate]
+    out += [(t, ("or", None)) for t in ctx.or_words]
+    out += [(t, ("worry", None)) for t in ctx.worry]
+    return out
+
+
+@lru_cache(maxsize=8)
+def vocabulary(lang: str) -> frozenset[str]:
+    """Every word of ``lang``'s data (cheap: no tries), for language detection."""
+    data = load_language(lang)
+    found: set[str] = set()
+    for phrase, _ in (*_phrase_words(data), *_cue_words(data)):
+        found.update(key(phrase))
+    for concept in data.phrases.values():
+        for phrase in concept:
+            found.update(key(phrase))
+    found.update(norm_word(w) for w in data.context.stop_words)
+    found.update(norm_word(w) for w in data.context.skip_words)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8)
+def compiled(lang: str) -> Compiled:
+    """``lang``'s tries and speller, built on first use and kept."""
+    data = load_language(lang)
+    skip = frozenset(norm_word(w) for w in data.context.skip_words)
+    main: Trie = {}
+    phrases: Trie = {}
+    cues: Trie = {}
+    for phrase, item in _phrase_words(data):
+        words = key(phrase, skip)
+        if words:
+            _add(main, words, item)
+    for concept, terms in data.phrases.items():
+        for phrase in terms:
+            words = key(phrase, skip)
+            if words:
+                _add(phrases, words, ("phrase", concept))
+    for phrase, item in _cue_words(data):
+        words = key(phrase, skip)
+        if words:
+            _add(cues, words, item)
+    return Compiled(
+        data=data,
+        main=main,
+        phrases=phrases,
+        cues=cues,
+        speller=Speller(vocabulary(lang)),
+        skip=skip,
+        stop=frozenset(norm_word(w) for w in data.context.stop_words),
+    )
+
+
+def scan(toks: Sequence[Token], trie: Trie, *, consume: bool) -> list[Match]:
+    """Longest matches of the trie's phrases within a clause (see the module docstring)."""
+    out: list[Match] = []
+    i, n = 0, len(toks)
+    while i < n:
+        node, best, j = trie, None, i
+        clause = toks[i].clause
+        while j < n and toks[j].norm in node and toks[j].clause == clause:
+            node = node[toks[j].norm]
+            if _END in node:
+                best = (j, node[_END])
+            j += 1
+        if best is None:
+            i += 1
+            continue
+        last, items = best
+        kinds = {k for k, _ in items}
+        out.append(
+            Match(
+                kind=next(iter(kinds)) if len(kinds) == 1 else "mixed",
+                items=list(items),
+                first=i,
+                last=last,
+                start=toks[i].start,
+                end=toks[last].end,
+                clause=clause,
+            )
+        )
+        i = last + 1 if consume else i + 1
+    return out

@@ -1,0 +1,214 @@
+"""Numbers in words: temperatures, 0-10 scores, durations and ages.
+
+The words come from each language's ``quantities.json`` (and the fever threshold, with its
+source, from the shared ``data/quantities.json``); the grammar around them (how a unit
+follows a number) is here. A temperature sets the evidence with the role ``fever``:
+present at the threshold or above, absent below; one written without a unit counts when a
+temperature word is near it ("temp 38.2"), or when it is a decimal in the range of body
+temperatures ("38.5 last night"). "7/10" sets the evidence with the role ``intensity``.
+Durations ("for two weeks", "depuis hier") and ages ("my 7 week old", "mon fils de 2 ans",
+"newborn") are kept on the parse result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from symptomatic._types import Finding, Status
+from symptomatic.language._resources import Quantities, load_language
+
+__all__ = ["Duration", "Numbers", "read_numbers"]
+
+_TEMP = r"(\d{2,3}(?:[.,]\d{1,2})?)"
+#: A decimal read as a temperature with no word or unit beside it.
+_BARE_TEMP = re.compile(
+    r"(?<![\d.,/])(3[5-9]|4[0-3])[.,](\d)(?![\d%/]|\s*(?:kg|cm|mm|ml|mg|lb|kilo))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """How long something has lasted, as written ("for two weeks"), in days when known."""
+
+    start: int
+    end: int
+    text: str
+    days: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    findings: list[Finding]
+    spans: list[tuple[int, int]]
+    durations: list[Duration]
+    age: float | None
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex group matching any of ``words``, longest first, escaped."""
+    ws = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w) for w in ws) + ")" if ws else "(?!x)x"
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    q: Quantities
+    temp_unit: re.Pattern[str]
+    temp_word: re.Pattern[str]
+    temp_after: re.Pattern[str]
+    pain_scale: re.Pattern[str]
+    duration: re.Pattern[str]
+    infant_age: re.Pattern[str]
+    age_word: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _patterns(lang: str) -> _Patterns:
+    q = load_language(lang).quantities
+    num = r"(\d+(?:[.,]\d+)?|" + _alternatives(q.number_words)[3:]
+    unit = "(" + _alternatives(q.unit_days) + ")"
+    infant_units = "(" + _alternatives(q.infant_units) + ")"
+    temp_words = _alternatives(q.temperature_words)
+    return _Patterns(
+        q=q,
+        temp_unit=re.compile(
+            _TEMP + r"\s*(?:°\s*([cf])?|º\s*([cf])?|degrees?\s*(c|f|celsius|fahrenheit)?"
+            r"|degrés?\s*(c|celsius)?|\s?([cf])\b)",
+            re.IGNORECASE,
+        ),
+        temp_word=re.compile(
+            r"\b" + temp_words + r"[^\d.;!?\n]{0,20}?" + _TEMP + r"(?!\s*/|\d)", re.IGNORECASE
+        ),
+        temp_after=re.compile(
+            _TEMP + r"\s*" + _alternatives(q.temperature_after) + r"\s+" + temp_words,
+            re.IGNORECASE,
+        ),
+        pain_scale=re.compile(
+            r"\b(\d{1,2})\s*" + _alternatives(q.out_of_ten) + r"\s*10\b", re.IGNORECASE
+        ),
+        duration=re.compile(
+            r"\b"
+            + _alternatives(q.duration_cues)
+            + r"\s+(?:"
+            + _alternatives(q.duration_fillers)
+            + r"\s+)*"
+            + num
+            + r"\s+"
+            + unit
+            + r"\b"
+            r"|\b"
+            + _alternatives(q.since_cues)
+            + r"\s+("
+            + _alternatives(q.since_when)[3:]
+            + r"\b",
+            re.IGNORECASE,
+        ),
+        infant_age=re.compile(
+            r"\b"
+            + num
+            + r"[\s-]+"
+            + infant_units
+            + r"[\s-]+"
+            + _alternatives(q.infant_old)
+            + r"\b|\b"
+            + _alternatives(q.infant_nouns)
+            + r"\s+"
+            + _alternatives(q.infant_of)
+            + r"\s*"
+            + num
+            + r"\s+"
+            + infant_units
+            + r"\b",
+            re.IGNORECASE,
+        ),
+        age_word=re.compile(r"\b" + _alternatives(q.age_words) + r"\b", re.IGNORECASE),
+    )
+
+
+def _celsius(value: float, unit: str) -> float:
+    return (value - 32) * 5 / 9 if unit.lower().startswith("f") or value >= 90 else value
+
+
+def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | None) -> Numbers:
+    """Temperatures, scores, durations and the age said in ``text`` (see the module doc).
+
+    ``fever`` and ``intensity`` are the evidence ids with those roles (None: not read).
+    """
+    p = _patterns(lang)
+    q = p.q
+    found: list[Finding] = []
+    spans: list[tuple[int, int]] = []
+    covered = bytearray(len(text) + 1)  # positions inside a temperature already read
+
+    def temperature(start: int, end: int, raw: str, unit: str) -> None:
+        if fever is None or covered[start]:
+            return
+        celsius = _celsius(float(raw.replace(",", ".")), unit)
+        if not q.plausible[0] <= celsius <= q.plausible[1]:
+            return
+        covered[start:end] = b"\x01" * (end - start)
+        spans.append((start, end))
+        status: Status = "present" if celsius >= q.fever_from else "absent"
+        found.append(
+            Finding(fever, status, None, span=(start, end), text=text[start:end], source="text")
+        )
+
+    for m in p.temp_unit.finditer(text):
+        unit = next((g for g in m.groups()[1:] if g), "")
+        written = m.group()
+        if not unit and "°" not in written and "º" not in written and "degr" not in written.lower():
+            continue
+        temperature(m.start(1), m.end(), m.group(1), unit)
+    for rx in (p.temp_after, p.temp_word):
+        for m in rx.finditer(text):
+            temperature(m.start(1), m.end(), m.group(1), "")
+    for m in _BARE_TEMP.finditer(text):
+        temperature(m.start(), m.end(), f"{m.group(1)}.{m.group(2)}", "c")
+    if intensity is not None:
+        for m in p.pain_scale.finditer(text):
+            n = int(m.group(1))
+            if 0 <= n <= 10:
+                spans.append((m.start(), m.end()))
+                found.append(
+                    Finding(
+                        intensity,
+                        "present",
+                        str(n),
+                        span=(m.start(), m.end()),
+                        text=m.group(),
+                        source="text",
+                    )
+                )
+
+    def amount(qty: str) -> float | None:
+        qty = qty.lower()
+        return float(qty.replace(",", ".")) if qty[:1].isdigit() else q.number_words.get(qty)
+
+    durations: list[Duration] = []
+    for m in p.duration.finditer(text):
+        days = None
+        if m.group(1) and m.group(2):
+            number = amount(m.group(1))
+            per = q.unit_days.get(m.group(2).lower())
+            if number is not None and per is not None:
+                days = round(number * per, 4)
+        elif m.group(3):
+            days = q.since_when.get(m.group(3).lower())
+        durations.append(Duration(m.start(), m.end(), m.group(), days))
+        spans.append((m.start(), m.end()))
+    age = None
+    for m in p.infant_age.finditer(text):
+        number = amount(m.group(1) or m.group(3) or "")
+        per_unit = q.infant_units.get((m.group(2) or m.group(4) or "").lower())
+        if number is not None and per_unit is not None:
+            age = round(number * per_unit, 4)
+            spans.append((m.start(), m.end()))
+    if age is None:
+        for m in p.age_word.finditer(text):
+            age = q.age_words[m.group().lower()]
+            spans.append((m.start(), m.end()))
+            break
+    return Numbers(found, spans, durations, age)

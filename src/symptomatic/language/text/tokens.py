@@ -1,0 +1,110 @@
+"""Words, clauses and spelling: the tokens every matcher reads.
+
+Words are lower-cased with accents and ligatures removed (:func:`norm_word`): the form
+every match uses, so "fièvre", "fievre" and "FIÈVRE" are one word. Clauses end at ``. ; !
+?`` and new lines. An unknown word of five letters or more is corrected when exactly one
+known word with the same first letter is one edit away ("coughinf" -> "coughing"), using a
+deletion index built once per language (:class:`Speller`). Everything here is linear in
+the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["FUZZY_MIN_LEN", "Speller", "Token", "norm_word", "tokenize", "words"]
+
+FUZZY_MIN_LEN = 5
+_WORD = re.compile(r"[^\W_]+")
+_HARD_BOUNDARY = re.compile(r"[;!?\n]|\.(?!\d)")
+
+
+def norm_word(word: str) -> str:
+    """Lower case, accents and ligatures removed."""
+    word = word.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text`` (apostrophes and hyphens split words)."""
+    return [norm_word(m.group()) for m in _WORD.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: its normalised (and spelling-corrected) form and where it is."""
+
+    norm: str
+    start: int
+    end: int
+    clause: int
+    comma_before: bool
+    index: int  # position among all tokens
+
+
+class Speller:
+    """Corrects an unknown word to the one known word one edit away, if there is one."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self.vocab = frozenset(vocabulary)
+        deletions: dict[str, set[str]] = {}
+        for w in self.vocab:
+            if len(w) >= FUZZY_MIN_LEN and w.isalpha():
+                for i in range(len(w)):
+                    deletions.setdefault(w[:i] + w[i + 1 :], set()).add(w)
+        self._deletions = {k: tuple(sorted(v)) for k, v in deletions.items()}
+
+    def correct(self, word: str) -> str:
+        vocab = self.vocab
+        if word in vocab or len(word) < FUZZY_MIN_LEN or not word.isalpha():
+            return word
+        if word.endswith("s") and word[:-1] in vocab:
+            return word[:-1]
+        found: set[str] = set(self._deletions.get(word, ()))
+        for i in range(len(word)):
+            d = word[:i] + word[i + 1 :]
+            found.update(self._deletions.get(d, ()))
+            if d in vocab and len(d) >= FUZZY_MIN_LEN:
+                found.add(d)
+        found = {w for w in found if w[0] == word[0] and abs(len(w) - len(word)) <= 1}
+        if not found:
+            return word
+        return min(found, key=lambda w: (abs(len(w) - len(word)), w))
+
+
+def tokenize(text: str, speller: Speller | None = None) -> list[Token]:
+    """The words of ``text`` with their clause number and whether a comma precedes them."""
+    boundaries = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
+    out: list[Token] = []
+    clause, b, last_end = 0, 0, 0
+    for i, m in enumerate(_WORD.finditer(text)):
+        while b < len(boundaries) and boundaries[b] < m.start():
+            if boundaries[b] >= last_end:
+                clause += 1
+            b += 1
+        norm = norm_word(m.group())
+        if speller is not None:
+            norm = speller.correct(norm)
+        out.append(
+            Token(
+                norm=norm,
+                start=m.start(),
+                end=m.end(),
+                clause=clause,
+                comma_before="," in text[last_end : m.start()],
+                index=i,
+            )
+        )
+        last_end = m.end()
+    return out
+
+
+def key(phrase: str, skip: frozenset[str] | Sequence[str] = ()) -> tuple[str, ...]:
+    """The words of ``phrase`` a matcher looks for: normalised, filler words left out."""
+    return tuple(w for w in words(phrase) if w not in skip)

@@ -1,0 +1,70 @@
+"""The language benchmark: metrics, rendering and the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from symptomatic.bench.language import load_eval_set, render, run_language, score
+from symptomatic.cli import main
+from symptomatic.knowledge import load_knowledge
+from tests.conftest import SHARED, requires_shared
+
+
+def test_score_counts_findings_and_negations() -> None:
+    expected = [("fever", "absent", None), ("cough", "present", None)]
+    found = [
+        ("fever", "present", None),
+        ("cough", "present", None),
+        ("runny-nose", "present", None),
+    ]
+    out = score([(expected, found)])
+    assert out["precision"] == pytest.approx(1 / 3, abs=1e-3)
+    assert out["recall"] == 0.5
+    assert out["negation_accuracy"] == 0.0 and out["negation_n"] == 1
+
+
+def test_eval_set_shape() -> None:
+    items = load_eval_set()
+    assert len(items) >= 200
+    assert sum(i["lang"] == "en" for i in items) >= 150
+    assert sum(i["lang"] == "fr" for i in items) >= 50
+    assert sum(i["split"] == "heldout" for i in items) >= 60
+
+
+def test_run_language_without_patients() -> None:
+    out = run_language(load_knowledge(), limit=0)
+    assert set(out) == {"dev", "heldout", "parse_ms_median", "end_to_end"}
+    assert 0.0 <= out["heldout"]["f1"] <= 1.0
+    assert out["parse_ms_median"] < 2.0
+
+
+def test_render_reads_back() -> None:
+    from symptomatic.language.parse import parse
+
+    kb = load_knowledge()
+    answers = {
+        "fever": ["present"],
+        "pain": ["present"],
+        "pain-location": ["lower-part-of-the-chest", "upper-part-of-the-chest"],
+        "pain-intensity": ["7"],
+    }
+    for lang in ("en", "fr"):
+        text = render(kb, answers, lang, "lexicon")
+        found = {(f.evidence, f.value) for f in parse(kb, text, lang=lang).findings}
+        assert {
+            ("fever", None),
+            ("pain", None),
+            ("pain-location", "lower-part-of-the-chest"),
+            ("pain-intensity", "7"),
+        } <= found, text
+
+
+@requires_shared
+def test_cli_bench_language_json(capsys: pytest.CaptureFixture[str]) -> None:
+    csv = SHARED / "ddxplus" / "release_test_patients_sample.csv"
+    assert main(["bench", "language", "--json", "--patients", str(csv), "--limit", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["end_to_end"]["patients"] == 5
+    assert set(out["end_to_end"]["top3"]) >= {"structured", "en_lexicon", "fr_kb"}

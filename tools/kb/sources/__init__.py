@@ -1,0 +1,1 @@
+"""One adapter per knowledge source: each turns its source's files into canonical records."""
