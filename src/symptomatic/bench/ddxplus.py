@@ -251,13 +251,19 @@ def run_full(
             progress(min(start + chunk, len(patients)), len(patients))
     t2 = time.perf_counter()
     top1 = probs.argmax(axis=1)
+    known = probs[:, : model.n_conditions]
+    ddxplus_only = known[:, sorted(condition_index(kb).values())]
     out: dict[str, float | int | str] = {
         "dataset": Path(path).name,
         "mode": "full",
         "n": len(patients),
+        "conditions": model.n_conditions,
         "gtpa@1": top_k_accuracy(probs, enc.truth, 1),
         "gtpa@3": top_k_accuracy(probs, enc.truth, 3),
         "gtpa@5": top_k_accuracy(probs, enc.truth, 5),
+        "gtpa@1_ddxplus_only": top_k_accuracy(
+            ddxplus_only, np.searchsorted(sorted(condition_index(kb).values()), enc.truth), 1
+        ),
     }
     members = differential_members(model, probs, presence_matrix(kb, model, patients))
     out.update(differential_metrics(probs, enc.differentials, members=members))

@@ -234,8 +234,8 @@ def _check_conditions(
             source_ok("$.sex_log_ratio.source", c.sex_log_ratio.source)
         if not math.isfinite(c.prior.p):
             bad("$.prior.p", "must be finite", c.prior.p)
-        if c.severity == 1 and c.care.level not in URGENT:
-            bad("$.care.level", "severity 1 needs an emergency care level", c.care.level)
+        if c.severity == 1 and c.care.level in ("consultation", "self_care"):
+            bad("$.care.level", "severity 1 needs care within 24 hours at least", c.care.level)
         if c.severity == 5 and c.care.level in URGENT:
             bad("$.care.level", "severity 5 (mild) cannot need an emergency", c.care.level)
 

@@ -16,9 +16,7 @@ What it derives (numbers and structure only; no sentence of the dataset is copie
   chosen from a grid by leave-one-out log-likelihood; kept only if it improves the held-out
   log-likelihood of the age bands over the pooled distribution;
 * sex: not modelled (the representative samples are balanced by sex within each pathology
-  by construction, so they carry no information on it; the reason is recorded);
-* the DDXPlus population's answer frequencies (prior-weighted), the background of every
-  DDXPlus evidence.
+  by construction, so they carry no information on it; the reason is recorded).
 """
 
 from __future__ import annotations
@@ -220,10 +218,8 @@ def build(data: Path, vocabulary: dict[str, Any], wanted: dict[str, str]) -> dic
             ],
             "likelihood": likelihood,
         }
-    background = _background(records, vocab)
     return {
         "records": records,
-        "background": background,
         "dataset": {
             **DATASET,
             "files": {f: _sha256(data / f) for f in FILES},
@@ -235,44 +231,3 @@ def build(data: Path, vocabulary: dict[str, Any], wanted: dict[str, str]) -> dic
             ),
         },
     }
-
-
-def _background(records: dict[str, Any], vocab: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Prior-weighted answer frequencies of the DDXPlus population, per DDXPlus evidence."""
-    total = sum(r["prior"]["p"] for r in records.values())
-    out: dict[str, Any] = {}
-    for eid, e in vocab.items():
-        if SOURCE not in e.get("aliases", {}):
-            continue
-        if e["kind"] == "binary":
-            p = (
-                sum(
-                    r["prior"]["p"] * r["likelihood"].get(eid, {"p": FLOOR})["p"]
-                    for r in records.values()
-                )
-                / total
-            )
-            out[eid] = {
-                "p": round(p, 6),
-                "source": f"{SOURCE}: prior-weighted share of the DDXPlus conditions",
-            }
-            continue
-        mix: dict[str, float] = {}
-        weight = 0.0
-        for r in records.values():
-            entry = r["likelihood"].get(eid)
-            if entry is None or not entry["values"]:
-                continue
-            weight += r["prior"]["p"]
-            for v, p in entry["values"].items():
-                mix[v] = mix.get(v, 0.0) + r["prior"]["p"] * p
-        if weight == 0.0:
-            continue
-        s = sum(mix.values())
-        out[eid] = {
-            "values": {v: round(p / s, 6) for v, p in sorted(mix.items()) if p / s >= 1e-6},
-            "source": (
-                f"{SOURCE}: prior-weighted answer shares of the DDXPlus conditions that have it"
-            ),
-        }
-    return out
