@@ -1,20 +1,26 @@
-"""Fit the posterior temperature on the DDXPlus validate sample; write calibration.json.
+"""Fit the model's calibration on development data; write calibration.json.
 
 Usage::
 
     python tools/calibrate.py [--data ../shared/data/ddxplus]
 
-The temperature T divides the log posterior before normalising. It is chosen on the
-representative validate sample (never the test sample) by minimising the negative
-log-likelihood of the true pathology over a grid, with every evidence observed. The file
-records the expected calibration error (top-1 confidence, 15 bins) before and after.
+Every number is chosen on development data, never on a test half:
 
-First it picks the likelihood floor: the largest on a grid that keeps the top-1 accuracy
-of the data's own floor (1e-7), so that one unexpected answer cannot rule a condition out
-outright. It also chooses the differential's coverage threshold (see
-``symptomatic.engine.differential_members``): the share of a person's present symptoms a
-condition must be able to show to stay in the differential, by the best DDF1 over a grid
-on the same sample. Generated; do not edit by hand.
+1. **Likelihood floor** (DDXPlus validate sample, every evidence observed, closed world):
+   the largest on a grid that keeps the top-1 accuracy of the data's own floor (1e-7), so
+   that one unexpected answer cannot rule a condition out outright.
+2. **Temperature** T (same sample): the log posterior is divided by T before normalising;
+   T minimises the negative log-likelihood of the true pathology over a grid. The file
+   records the expected calibration error (top-1 confidence, 15 bins) before and after.
+3. **Differential coverage** (same sample): the share of a person's present symptoms a
+   condition must be able to show to stay in the differential, by the best DDF1.
+4. **"Something else"** (the development half of the blind lay set, read from text as a
+   person wrote it): the prior of the open-world hypothesis. "Something else is likely"
+   means P(other) >= 0.5, more likely than not; the prior is the one on a grid that best
+   separates the descriptions of complaints outside the base from those inside it
+   (Youden's J: share of outside ones flagged minus share of inside ones flagged).
+
+Generated; do not edit by hand.
 """
 
 from __future__ import annotations
@@ -36,33 +42,33 @@ from symptomatic.bench.ddxplus import (
 from symptomatic.engine import (
     compile_model,
     differential_members,
+    encode,
     full_observation_scores,
-    normalise_rows,
+    posterior,
+    softmax,
 )
-from symptomatic.knowledge import load_knowledge
+from symptomatic.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "symptomatic" / "knowledge" / "data" / "calibration.json"
 SAMPLE = "release_validate_patients_sample.csv"
+OTHER_PRIORS = (0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4)
+SOMETHING_ELSE_THRESHOLD = 0.5
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ddxplus")
-    args = parser.parse_args()
-    kb = load_knowledge()
-    patients = list(read_patients(args.data / SAMPLE))
+def fit_ddxplus(kb: KnowledgeBase, data: Path) -> dict[str, object]:
+    patients = list(read_patients(data / SAMPLE))
 
     def top1(floor: float) -> float:
-        m = compile_model(kb, temperature=1.0, floor=floor)
+        m = compile_model(kb, temperature=1.0, floor=floor, other_prior=None)
         e = encode_patients(kb, m, patients)
         scores = full_observation_scores(m, e.matrix, e.ages)
         return float((scores.argmax(axis=1) == e.truth).mean())
 
-    floors = (kb.floor, 1e-6, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2)
-    reference = top1(kb.floor)
+    floors = (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2)
+    reference = top1(1e-7)
     floor = max(f for f in floors if top1(f) >= reference)
-    model = compile_model(kb, temperature=1.0, floor=floor)
+    model = compile_model(kb, temperature=1.0, floor=floor, other_prior=None)
     enc = encode_patients(kb, model, patients)
     raw = full_observation_scores(model, enc.matrix, enc.ages)
     rows = np.arange(len(patients))
@@ -77,20 +83,18 @@ def main() -> int:
     best = float(min(grid, key=nll))
 
     def ece(t: float) -> float:
-        p = normalise_rows(raw / t)
+        p = softmax(raw / t)
         return expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == enc.truth)
 
-    probs = normalise_rows(raw / best)
-    present = presence_matrix(model, patients)
+    probs = softmax(raw / best)
+    present = presence_matrix(kb, model, patients)
     scores: dict[float, float] = {}
     for tau in np.round(np.arange(0.3, 1.001, 0.05), 2):
         tuned = replace(model, differential_coverage=float(tau))
         members = differential_members(tuned, probs, present)
         scores[float(tau)] = differential_metrics(probs, enc.differentials, members=members)["ddf1"]
     tau_best = max(scores, key=lambda t: scores[t])
-
-    doc = {
-        "generated": "Generated by tools/calibrate.py; do not edit by hand, run the script again.",
+    return {
         "temperature": best,
         "fitted_on": f"DDXPlus {SAMPLE}, every evidence observed, NLL over T in [0.5, 5]",
         "patients": len(patients),
@@ -107,8 +111,80 @@ def main() -> int:
         ),
         "ddf1_validate": round(scores[tau_best], 5),
     }
+
+
+def fit_other(kb: KnowledgeBase, temperature: float, floor: float) -> dict[str, object]:
+    """The prior of "something else" on the lay set's development half (from text)."""
+    from symptomatic import Checker, InputError
+    from symptomatic.bench.lay import load_lay_set
+
+    items, _ = load_lay_set()
+    dev = [i for i in items if i["split"] == "dev"]
+    checker = Checker(knowledge=kb)
+    cases = []
+    for it in dev:
+        try:
+            a, _ = checker.assess(age=it["age"], sex=it["sex"], text=it["text"], lang=it["lang"])
+        except InputError:
+            continue
+        if a.probs is None:
+            continue
+        cases.append((a.case, it["gold"] == "outside"))
+    table = []
+    for prior in OTHER_PRIORS:
+        model = compile_model(kb, temperature=temperature, floor=floor, other_prior=prior)
+        flagged_out = flagged_in = n_out = n_in = 0
+        for case, outside in cases:
+            enc = encode(model, ((f.evidence, f.status, f.value) for f in case.findings))
+            p_other = float(posterior(model, enc, age=case.age, sex=case.sex)[-1])
+            flag = p_other >= SOMETHING_ELSE_THRESHOLD
+            if outside:
+                n_out += 1
+                flagged_out += flag
+            else:
+                n_in += 1
+                flagged_in += flag
+        tpr, fpr = flagged_out / max(n_out, 1), flagged_in / max(n_in, 1)
+        table.append({"other_prior": prior, "outside_flagged": tpr, "inside_flagged": fpr})
+    best = max(table, key=lambda r: (r["outside_flagged"] - r["inside_flagged"], -r["other_prior"]))
+    return {
+        "other_prior": best["other_prior"],
+        "something_else_threshold": SOMETHING_ELSE_THRESHOLD,
+        "other_prior_fitted_on": (
+            f"blind lay set, development half, {len(cases)} descriptions with a symptom read from "
+            f"text: the prior in {list(OTHER_PRIORS)} with the best Youden J for "
+            f"P(other) >= {SOMETHING_ELSE_THRESHOLD} (outside flagged "
+            f"{best['outside_flagged']:.3f}, inside flagged {best['inside_flagged']:.3f})"
+        ),
+        "other_prior_grid": [
+            {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()} for r in table
+        ],
+    }
+
+
+def _recompile() -> None:
+    """The compiled arrays record every file's hash: compile again after writing."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "kb" / "build.py"), "--compile"], check=True
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ddxplus")
+    args = parser.parse_args()
+    kb = load_knowledge()
+    doc: dict[str, object] = {
+        "generated": "Generated by tools/calibrate.py; do not edit by hand, run the script again."
+    }
+    doc.update(fit_ddxplus(kb, args.data))
+    doc.update(fit_other(kb, float(doc["temperature"]), float(doc["likelihood_floor"])))  # type: ignore[arg-type]
     OUT.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(doc, indent=1))
+    _recompile()
     return 0
 
 

@@ -250,7 +250,7 @@ class Checker:
 
         kb = self.kb
         outside, outside_reason = self._outside_knowledge(a, lang)
-        decision = triage(kb, a.probs, a.fired, outside_knowledge=outside)
+        decision = triage(kb, a.probs, a.fired, outside_knowledge=bool(a.reading.outside_terms))
         differential = self._differential(a, outside, lang)
         findings = tuple(finding_result(kb, f, lang) for f in a.case.findings)
         triage_result = self._triage_result(decision, lang)
@@ -337,6 +337,11 @@ class Checker:
         return round(float(probs[self.model.other]), 4)
 
     def _outside_knowledge(self, a: Assessment, lang: str) -> tuple[bool, str]:
+        """Whether "something else" is likely, and the sentence that says so.
+
+        Likely when the text names something the knowledge base does not cover, or when
+        the open-world hypothesis's posterior reaches the calibrated threshold.
+        """
         from symptomatic.language.compose import answer as compose
 
         reading = a.reading
@@ -346,21 +351,10 @@ class Checker:
             if reading.text and reading.no_findings:
                 return False, compose.no_symptoms_reason(lang)
             return False, ""
-        kb, model = self.kb, self.model
-        top = int(np.argmax(a.probs[: model.n_conditions]))
-        lik = kb.arrays.likelihood
-        unexplained = [
-            f.evidence
-            for f in a.case.findings
-            if f.status == "present"
-            and kb.evidence_by_id[f.evidence].kind == "binary"
-            and not kb.evidence_by_id[f.evidence].history
-            and float(lik[model.slot_index[(f.evidence, "present")], top]) <= 1.01e-7
-        ]
-        if unexplained:
-            labels = [kb.evidence_by_id[e].text[lang].present for e in unexplained]
-            name = kb.conditions[top].name[lang]
-            return True, compose.unexplained_reason(name, labels, lang)
+        other = self.model.other
+        threshold = self.kb.calibration.something_else_threshold
+        if other is not None and threshold is not None and a.probs[other] >= threshold:
+            return True, compose.something_else_reason(lang)
         return False, ""
 
     def _differential(self, a: Assessment, outside: bool, lang: str) -> list[ConditionResult]:

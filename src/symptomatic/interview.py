@@ -238,6 +238,7 @@ class Interview:
             remaining=self.policy.max_questions - number,
             gain=sel.gain,
             conditions=tuple(c.id for c in conds),
+            sex=self.sex,
         )
 
     # -- answers --------------------------------------------------------------------

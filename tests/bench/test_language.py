@@ -35,9 +35,44 @@ def test_eval_set_shape() -> None:
 
 def test_run_language_without_patients() -> None:
     out = run_language(load_knowledge(), limit=0)
-    assert set(out) == {"dev", "heldout", "parse_ms_median", "end_to_end"}
-    assert 0.0 <= out["heldout"]["f1"] <= 1.0
-    assert out["parse_ms_median"] < 2.0
+    assert set(out) == {"blind", "own_set", "parse_ms_median", "end_to_end"}
+    assert 0.0 <= out["own_set"]["heldout"]["f1"] <= 1.0
+    for split in ("dev", "test"):
+        for lang in ("en", "fr", "all"):
+            block = out["blind"][split][lang]
+            assert 0.0 <= block["findings"]["f1"] <= 1.0
+            assert 0.0 <= block["top3"] <= 1.0 and block["top1"] <= block["top3"]
+            assert 0.0 <= block["other_when_outside"] <= 1.0
+
+
+def test_lay_findings_match_places_by_site() -> None:
+    from symptomatic.bench.lay import score_findings
+
+    sites = {"head": ["forehead", "right-temple"], "belly": ["lower-right-part-of-the-belly"]}
+    gold = {("pain", "present", None), ("pain-location", "present", "head")}
+    found = {
+        ("pain", "present", None),
+        ("pain-location", "present", "right-temple"),
+        ("pain-location", "present", "lower-right-part-of-the-belly"),
+    }
+    out = score_findings([(gold, found)], sites)
+    assert out["recall"] == 1.0  # the site "head" is found through "right-temple"
+    assert out["precision"] == pytest.approx(2 / 3, abs=1e-3)  # the belly was not said
+
+
+def test_lay_set_halves_are_frozen() -> None:
+    import hashlib
+
+    from symptomatic.knowledge._io import package_dir, read_json
+
+    data = package_dir("symptomatic.bench", "data")
+    for name, key in (("lay_set", "items"), ("lay_set_findings", "items"), ("triage_set", "items")):
+        items = read_json(data, f"{name}.json")[key]
+        freeze = read_json(data, f"{name}.freeze.json")
+        for split in ("dev", "test"):
+            part = [i for i in items if i["split"] == split]
+            blob = json.dumps(part, ensure_ascii=False, sort_keys=True).encode()
+            assert hashlib.sha256(blob).hexdigest() == freeze[split]["sha256"], (name, split)
 
 
 def test_render_reads_back() -> None:

@@ -143,7 +143,7 @@ def test_scale_categorical_and_multi_answers(checker: Checker) -> None:
 
 
 def test_red_flag_at_start_stops(checker: Checker) -> None:
-    iv = _interview(checker, findings=[Finding("fainted")])  # fainted
+    iv = _interview(checker, findings=[Finding("breathless-at-rest")])
     assert iv.should_stop and iv.stop_reason == "red_flag"
     assert iv.next_question() is None
     assert iv.stop_message

@@ -110,8 +110,10 @@ def backgrounds(evidences: list[dict[str, Any]], records: dict[str, Any]) -> Non
                         rule = next((u for u in r["unlisted"] if _rule_applies(u, e)), None)
                         if rule is None:
                             continue
-                        p = float(e["leak"]["p"]) if rule["p"] == "leak" and "leak" in e else (
-                            float(rule["p"]) if rule["p"] != "leak" else DEFAULT_BACKGROUND
+                        p = (
+                            float(e["leak"]["p"])
+                            if rule["p"] == "leak" and "leak" in e
+                            else (float(rule["p"]) if rule["p"] != "leak" else DEFAULT_BACKGROUND)
                         )
                     num += total[cid] * p
                     den += total[cid]
@@ -119,7 +121,9 @@ def backgrounds(evidences: list[dict[str, Any]], records: dict[str, Any]) -> Non
                 e["background"] = {
                     "p": round(bg, 6),
                     "source": "prior-weighted answers of the conditions that list it or whose "
-                    "source covers it" if den else "default: no condition says anything about it",
+                    "source covers it"
+                    if den
+                    else "default: no condition says anything about it",
                 }
                 lo, hi = LEAK_BOUNDS
                 e["leak"] = {
@@ -153,12 +157,16 @@ def backgrounds(evidences: list[dict[str, Any]], records: dict[str, Any]) -> Non
                 }
 
 
-def build(shared: Path, out: Path, sources: tuple[str, ...]) -> dict[str, Any]:
+def build(
+    shared: Path, out: Path, sources: tuple[str, ...], *, covid_era: str | None = None
+) -> dict[str, Any]:
     vocabulary = json.loads((CURATED / "vocabulary.json").read_text(encoding="utf-8"))
     rows = read_list()
     results: dict[str, Any] = {}
     if "symcat" in sources:
-        wanted_s = {r["id"]: r["source"][7:].split("+") for r in rows if r["source"].startswith("symcat:")}
+        wanted_s = {
+            r["id"]: r["source"][7:].split("+") for r in rows if r["source"].startswith("symcat:")
+        }
         results["symcat"] = symcat.build(shared / "symcat", vocabulary, CROSSWALK, wanted_s)
         for e in vocabulary["evidences"]:
             extra = results["symcat"]["aliases"].get(e["id"])
@@ -170,7 +178,8 @@ def build(shared: Path, out: Path, sources: tuple[str, ...]) -> dict[str, Any]:
     if "expert" in sources:
         sites = json.loads((CROSSWALK / "sites.json").read_text(encoding="utf-8"))["sites"]
         wanted_e = [r["id"] for r in rows if r["source"] == "expert"]
-        results["expert"] = expert.build(EXPERT, vocabulary, sites, wanted_e)
+        eras = {"covid-19": covid_era} if covid_era else None
+        results["expert"] = expert.build(EXPERT, vocabulary, sites, wanted_e, eras=eras)
 
     stats_by_id: dict[str, dict[str, Any]] = {}
     for res in results.values():
@@ -195,9 +204,12 @@ def build(shared: Path, out: Path, sources: tuple[str, ...]) -> dict[str, Any]:
     backgrounds(evidences, stats_by_id)
     if "symcat" in sources:
         bg = {e["id"]: e["background"] for e in evidences}
-        for cid, r in stats_by_id.items():
+        for r in stats_by_id.values():
             if r["source"] == "symcat":
                 symcat.shrink(r, bg)
+        backgrounds(evidences, stats_by_id)
+    sites = json.loads((CROSSWALK / "sites.json").read_text(encoding="utf-8"))["sites"]
+    if expert.overlay(stats_by_id, CURATED / "hallmarks.json", vocabulary, sites):
         backgrounds(evidences, stats_by_id)
     vocab_out = {
         "about": GENERATED,
@@ -253,7 +265,11 @@ def build(shared: Path, out: Path, sources: tuple[str, ...]) -> dict[str, Any]:
         "about": GENERATED,
         "version": f"{VERSION}-{'+'.join(sources)}",
         "datasets": datasets,
-        "build": {"sources": list(sources), "conditions": len(records)},
+        "build": {
+            "sources": list(sources),
+            "conditions": len(records),
+            "covid_era": covid_era or "omicron",
+        },
     }
     (out / "sources.json").write_text(dump_json(sources_doc), encoding="utf-8")
     if out.resolve() != PACKAGE.resolve():
@@ -285,13 +301,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--calibration", type=Path, help="use this calibration.json (not the package's)"
     )
+    parser.add_argument(
+        "--covid-era",
+        help="COVID-19 figures of this variant era (default: omicron; also: delta)",
+    )
     args = parser.parse_args(argv)
     if not args.compile:
         sources = tuple(s for s in args.sources.split(",") if s)
         unknown = set(sources) - set(ALL_SOURCES)
         if unknown:
             parser.error(f"unknown sources {sorted(unknown)}; known: {', '.join(ALL_SOURCES)}")
-        counts = build(args.shared, args.out, sources)
+        counts = build(args.shared, args.out, sources, covid_era=args.covid_era)
         if args.calibration is not None:
             shutil.copy(args.calibration, args.out / "calibration.json")
         print(

@@ -3,31 +3,63 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
-from symptomatic.api import pages, routes
+from symptomatic.api import export, pages, routes
 from symptomatic.api.errors import install_handlers
-from symptomatic.api.middleware import GuardMiddleware
-from symptomatic.api.service import Service
+from symptomatic.api.middleware import BODY_TIMEOUT, GuardMiddleware
+from symptomatic.api.service import DEFAULT_THREADS, DEFAULT_TIME_BUDGET, Service
 
 if TYPE_CHECKING:
     from symptomatic import Checker
 
-__all__ = ["app_factory", "create_app"]
+__all__ = [
+    "CLIENT_TIMEOUT_ENV",
+    "CORS_ENV",
+    "KB_ENV",
+    "THREADS_ENV",
+    "TIME_BUDGET_ENV",
+    "app_factory",
+    "create_app",
+]
 
 #: Comma-separated CORS origins for :func:`app_factory` (set by ``symptomatic serve``).
 CORS_ENV = "SYMPTOMATIC_CORS_ORIGINS"
 #: Knowledge-base directory for :func:`app_factory` (set by ``symptomatic --kb DIR serve``).
 KB_ENV = "SYMPTOMATIC_KB"
+#: Threads per worker that run the checker (:data:`~symptomatic.api.service.DEFAULT_THREADS`).
+THREADS_ENV = "SYMPTOMATIC_THREADS"
+#: Seconds one request may take before a 503 (default 5).
+TIME_BUDGET_ENV = "SYMPTOMATIC_TIME_BUDGET"
+#: Seconds a client has to send a whole request (default 15; also read by the server).
+CLIENT_TIMEOUT_ENV = "SYMPTOMATIC_CLIENT_TIMEOUT"
 
 
-def create_app(*, cors_origins: Sequence[str] = (), checker: Checker | None = None) -> FastAPI:
+def create_app(
+    *,
+    cors_origins: Sequence[str] = (),
+    checker: Checker | None = None,
+    threads: int = DEFAULT_THREADS,
+    time_budget: float = DEFAULT_TIME_BUDGET,
+    body_timeout: float = BODY_TIMEOUT,
+) -> FastAPI:
     """A new app over ``checker`` (default: the packaged knowledge base). CORS is off unless
-    ``cors_origins`` names some."""
+    ``cors_origins`` names some. The checker runs on ``threads`` threads, ``time_budget``
+    seconds at most per request (then 503); a body must arrive within ``body_timeout``."""
     from symptomatic import Checker, __version__
+
+    service = Service(
+        checker if checker is not None else Checker(), threads=threads, time_budget=time_budget
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()
 
     app = FastAPI(
         title="symptomatic",
@@ -36,11 +68,14 @@ def create_app(*, cors_origins: Sequence[str] = (), checker: Checker | None = No
         "Stateless: every call carries the whole case.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.service = Service(checker if checker is not None else Checker())
+    app.state.service = service
     app.include_router(routes.router)
     app.include_router(pages.router)
+    app.include_router(export.router)
     install_handlers(app)
+    _exact_openapi(app, service)
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
@@ -50,8 +85,32 @@ def create_app(*, cors_origins: Sequence[str] = (), checker: Checker | None = No
             allow_methods=["GET", "POST"],
             allow_headers=["content-type"],
         )
-    app.add_middleware(GuardMiddleware)
+    app.add_middleware(GuardMiddleware, body_timeout=body_timeout)
     return app
+
+
+def _exact_openapi(app: FastAPI, service: Service) -> None:
+    """The OpenAPI schema, with each finding described exactly as the server checks it:
+    every evidence of the knowledge base served and the values each one takes."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            components = schema["components"]["schemas"]
+            components["FindingIn"] = service.finding_schema()
+            condition = components.get("ExplainIn", {}).get("properties", {}).get("condition")
+            if condition is not None:  # real ids, so that generated calls reach the checker
+                condition["examples"] = [c.id for c in service.checker.kb.conditions[:5]]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
 
 
 def app_factory() -> FastAPI:
@@ -63,4 +122,12 @@ def app_factory() -> FastAPI:
         from symptomatic import Checker
 
         checker = Checker(knowledge=kb)
-    return create_app(cors_origins=origins, checker=checker)
+    app = create_app(
+        cors_origins=origins,
+        checker=checker,
+        threads=int(_env_number(THREADS_ENV, DEFAULT_THREADS)),
+        time_budget=_env_number(TIME_BUDGET_ENV, DEFAULT_TIME_BUDGET),
+        body_timeout=_env_number(CLIENT_TIMEOUT_ENV, BODY_TIMEOUT),
+    )
+    app.state.service.warm()
+    return app

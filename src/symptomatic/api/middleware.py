@@ -1,18 +1,31 @@
-"""Pure ASGI middleware: security headers, body limits, content type, a path-only access log.
+"""Pure ASGI middleware: security headers, body rules, a last-resort 500, a private access log.
 
-Request bodies are never logged: the access log names method, path (no query string),
-status and time, nothing else.
+- Every response carries the security headers, the 500 this middleware sends included.
+- A request body (read only by an endpoint that takes one, so a POST on a GET path still
+  gets its 405) must be ``application/json`` (415), at most ``max_body`` bytes (413), and
+  arrive within ``body_timeout`` seconds of the request (408, and the connection is closed):
+  the checks run as the endpoint reads the body and end it with an ``HTTPException``, which
+  the error handlers turn into the usual error body.
+- An exception no handler took becomes a plain 500. It is logged by type and code location
+  only: an exception's message, and so a traceback, may hold what the person wrote.
+- The access log names method, route (the template, e.g. ``/static/{name}``, never the path
+  as sent, nor the query string), status and time, nothing else.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
+import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["MAX_BODY", "GuardMiddleware"]
+import anyio
+
+from symptomatic.api.errors import BodyRejected, error_body
+from symptomatic.api.models import ErrorItem
+
+__all__ = ["BODY_TIMEOUT", "MAX_BODY", "SECURITY_HEADERS", "GuardMiddleware"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -20,10 +33,14 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: Largest request body accepted, in bytes.
-MAX_BODY = 64 * 1024
+#: Largest request body accepted, in bytes: room for the largest schema-valid request (5,000
+#: characters of text, each escaped as \uXXXX\uXXXX, and 300 findings and 300 answers).
+MAX_BODY = 256 * 1024
+#: Seconds a request body may take to arrive, counted from the request's start.
+BODY_TIMEOUT = 15.0
 
 log = logging.getLogger("symptomatic.api.access")
+errors_log = logging.getLogger("symptomatic.api.error")
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -32,29 +49,32 @@ CSP = (
 # Swagger UI sets inline styles; its page alone allows them.
 DOCS_CSP = CSP.replace("img-src", "style-src 'self' 'unsafe-inline'; img-src")
 
-_HEADERS: list[tuple[bytes, bytes]] = [
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_INTERNAL = "internal error; nothing about the request was kept, please try again"
 
 
-def _error(status: int, field: str, problem: str, value: object = None) -> bytes:
-    body = {
-        "status": status,
-        "errors": [{"field": field, "problem": problem, "value": value, "suggestions": []}],
-    }
-    return json.dumps(body).encode()
+def where(exc: BaseException) -> str:
+    """Where ``exc`` came from, as ``file:line in function`` frames (innermost last): no
+    message, no source line, no value."""
+    frames = traceback.extract_tb(exc.__traceback__)[-6:]
+    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames)
 
 
 class GuardMiddleware:
-    """Adds security headers to every response and rejects oversized or non-JSON bodies."""
+    """Adds security headers to every response, enforces the body rules, turns an escaped
+    exception into a 500 and writes the access log."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body: int = MAX_BODY, body_timeout: float = BODY_TIMEOUT
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,61 +94,73 @@ class GuardMiddleware:
                     if k.lower() != b"content-security-policy"
                 ]
                 headers.append((b"content-security-policy", csp))
-                headers.extend(_HEADERS)
+                headers.extend(SECURITY_HEADERS)
                 message["headers"] = headers
             await send(message)
 
         try:
-            if scope.get("method") in _BODY_METHODS:
-                replay = await self._check_body(scope, receive, send_wrapped)
-                if replay is None:
-                    return
-                receive = replay
-            await self.app(scope, receive, send_wrapped)
+            await self.app(scope, self._guarded(scope, receive, start), send_wrapped)
+        except Exception as exc:  # the last resort: never a traceback, never a value
+            errors_log.error(
+                "%s %s: unhandled %s at %s",
+                scope.get("method"),
+                _route(scope),
+                type(exc).__name__,
+                where(exc),
+            )
+            if status_seen[0] == 0:
+                await _reply(send_wrapped, 500, [ErrorItem(field="request", problem=_INTERNAL)])
         finally:
             if log.isEnabledFor(logging.INFO):
                 ms = 1000 * (time.perf_counter() - start)
-                log.info("%s %s %d %.1fms", scope.get("method"), path, status_seen[0], ms)
+                log.info("%s %s %d %.1fms", scope.get("method"), _route(scope), status_seen[0], ms)
 
-    async def _check_body(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
-        """Read the whole body (at most max_body); None once an error answer was sent."""
+    def _guarded(self, scope: Scope, receive: Receive, start: float) -> Receive:
+        """``receive`` with the body rules, checked as the endpoint reads the body."""
         headers = dict(scope.get("headers", []))
+        state = {"checked": False, "size": 0}
+
+        async def guarded() -> Message:
+            if not state["checked"]:
+                state["checked"] = True
+                self._check_headers(headers)
+            message: Message | None = None
+            with anyio.move_on_after(max(0.0, start + self.body_timeout - time.perf_counter())):
+                message = await receive()
+            if message is None:
+                raise BodyRejected(
+                    408, "body", f"must arrive within {self.body_timeout:g} s", close=True
+                )
+            if message["type"] == "http.request":
+                state["size"] += len(message.get("body", b""))
+                if state["size"] > self.max_body:
+                    raise self._too_large(state["size"])
+            return message
+
+        return guarded
+
+    def _check_headers(self, headers: dict[bytes, bytes]) -> None:
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if ctype != b"application/json":
-            await _reply(send, 415, "content-type", "must be application/json", ctype.decode())
-            return None
+        if ctype != b"application/json":  # the type sent is not echoed: a header says anything
+            raise BodyRejected(415, "content-type", "must be application/json")
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
-            await _reply(send, 413, "body", f"must be at most {self.max_body} bytes", int(length))
-            return None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                await _reply(send, 413, "body", f"must be at most {self.max_body} bytes", size)
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        done = [False]
+            raise self._too_large(int(length))
 
-        async def replay() -> Message:
-            if not done[0]:
-                done[0] = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return replay
+    def _too_large(self, size: int) -> BodyRejected:
+        problem = f"must be at most {self.max_body} bytes"
+        return BodyRejected(413, "body", problem, size, close=True)
 
 
-async def _reply(send: Send, status: int, field: str, problem: str, value: object) -> None:
-    body = _error(status, field, problem, value)
+def _route(scope: Scope) -> str:
+    """The route template that answered (never the path as sent), or ``-``."""
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    return template if isinstance(template, str) else "-"
+
+
+async def _reply(send: Send, status: int, items: list[ErrorItem]) -> None:
+    body = error_body(status, items)
     await send(
         {
             "type": "http.response.start",

@@ -6,7 +6,8 @@ line prints, plus the next question of the interview.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +18,7 @@ CareLevel = Literal[
 __all__ = [
     "MAX_FINDINGS",
     "MAX_TEXT",
+    "SCALE_VALUES",
     "CareOut",
     "CaseIn",
     "ChoiceOut",
@@ -40,25 +42,44 @@ __all__ = [
     "SpanOut",
     "TriageOut",
     "ValueOut",
+    "finding_schema",
 ]
 
-#: Most findings plus answers one request may carry.
+#: Most items in ``findings``, and in ``answers``, of one request.
 MAX_FINDINGS = 300
 #: Longest free text accepted, in characters.
 MAX_TEXT = 5000
+#: The values of a 0-10 scale, exactly as the server accepts them.
+SCALE_VALUES = tuple(str(n) for n in range(11))
 
 Lang = Literal["en", "fr"]
 Status = Literal["present", "absent", "unknown"]
 
+_TEXT_RULES = (
+    "Free text in English or French, at most 5,000 characters of valid Unicode (no lone "
+    "surrogates); text in another language is refused (422, field lang)."
+)
+_LIST_RULES = (
+    "At most 300 items. When two items contradict each other (the same evidence and value "
+    "with two statuses, two present values of a one-choice question, a follow-up present "
+    "and its parent question absent), the later one wins, as when a person changes an "
+    "answer; answers come after findings."
+)
+
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a number is a JSON number, a string a JSON string (no "34" for 34), so the
+    # published schema is exactly what is accepted.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # -- requests -----------------------------------------------------------------------------
 class FindingIn(_In):
-    """One thing known: an evidence (id like ``fever`` or source code like ``E_91``), its
-    status, and for a choice question the value picked (an id, a code or 0-10)."""
+    """One thing known: an evidence (its id like ``fever`` or source code like ``E_91``,
+    exactly as ``/v1/evidences`` lists them), its status, and for a choice question the
+    value picked (a value id or code of that evidence, or ``0``-``10`` for a scale). A
+    yes/no evidence takes no value; a choice evidence given as present needs one. The
+    OpenAPI schema lists, for the knowledge base served, every evidence and its values."""
 
     evidence: str = Field(
         min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", examples=["fever"]
@@ -73,8 +94,10 @@ class FindingIn(_In):
 
 
 class ParseIn(_In):
-    text: str = Field(max_length=MAX_TEXT, examples=["I have a fever and a dry cough"])
-    lang: Lang | None = None
+    text: str = Field(
+        max_length=MAX_TEXT, description=_TEXT_RULES, examples=["I have a fever and a dry cough"]
+    )
+    lang: Lang | None = Field(default=None, description="the text's language; detected if null")
 
 
 class CaseIn(_In):
@@ -86,19 +109,66 @@ class CaseIn(_In):
     sex: Literal["male", "female", "M", "F", "m", "f"] = Field(
         description="male or female (also M or F)"
     )
-    lang: Lang | None = None
-    text: str | None = Field(default=None, max_length=MAX_TEXT)
-    findings: list[FindingIn] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    lang: Lang | None = Field(
+        default=None, description="language of the answer (and of the text); detected if null"
+    )
+    text: str | None = Field(default=None, max_length=MAX_TEXT, description=_TEXT_RULES)
+    findings: list[FindingIn] = Field(
+        default_factory=list, max_length=MAX_FINDINGS, description=_LIST_RULES
+    )
     answers: list[FindingIn] = Field(
         default_factory=list,
         max_length=MAX_FINDINGS,
         description="questions answered so far; an answer wins over a finding for the same "
-        "evidence",
+        "evidence. " + _LIST_RULES,
     )
 
 
 class ExplainIn(CaseIn):
-    condition: str = Field(min_length=1, max_length=100, examples=["influenza"])
+    condition: str = Field(
+        min_length=1,
+        max_length=100,
+        description="a condition id from /v1/conditions; another gets 404 with the closest ids",
+        examples=["influenza"],
+    )
+
+
+def finding_schema(
+    binary: Sequence[str], choices: Sequence[tuple[Sequence[str], Sequence[str]]]
+) -> dict[str, Any]:
+    """The JSON schema of :class:`FindingIn` for one knowledge base, exactly as the server
+    checks it: ``binary`` names every yes/no evidence (ids and codes); ``choices`` pairs the
+    names of choice evidences with the values they take (ids and codes, or 0-10)."""
+
+    def branch(names: Sequence[str], status: list[str], value: dict[str, Any]) -> dict[str, Any]:
+        required = ["evidence"] if "present" in status else ["evidence", "status"]
+        if "present" in status and value.get("type") == "string":
+            required.append("value")
+        status_schema: dict[str, Any] = {"type": "string", "enum": status}
+        if "present" in status:
+            status_schema["default"] = "present"
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "evidence": {"type": "string", "enum": list(names)},
+                "status": status_schema,
+                "value": value,
+            },
+            "required": required,
+        }
+
+    statuses = ["present", "absent", "unknown"]
+    branches = [branch(binary, statuses, {"type": "null"})] if binary else []
+    for names, values in choices:
+        picked = {"type": "string", "enum": list(values)}
+        branches.append(branch(names, ["present"], picked))
+        branches.append(branch(names, ["absent", "unknown"], {"anyOf": [picked, {"type": "null"}]}))
+    return {
+        "title": "FindingIn",
+        "description": (FindingIn.__doc__ or "").replace("\n    ", " ").strip(),
+        "anyOf": branches,
+    }
 
 
 # -- responses ----------------------------------------------------------------------------

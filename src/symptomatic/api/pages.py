@@ -1,20 +1,31 @@
 """Non-API routes: the web page, its static files, ``/healthz`` and offline ``/docs``.
 
 Everything is served from package files (importlib.resources); nothing from a CDN.
+
+``/docs`` needs a Swagger UI that reads OpenAPI 3.1 (what FastAPI writes), that is Swagger
+UI 5 or later. It is taken from an installed package that ships one (``fastapi-offline``,
+or ``swagger-ui-bundle`` once it bundles Swagger UI 5); without one, ``/docs`` is a plain
+page listing every operation, with the command that installs the interactive page.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
+import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.abc import Traversable
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from symptomatic.api.errors import errors
 from symptomatic.api.models import HealthOut
 
-__all__ = ["router"]
+__all__ = ["SWAGGER_MIN_MAJOR", "SwaggerUI", "router", "swagger_ui"]
 
 router = APIRouter(include_in_schema=True)
 
@@ -26,6 +37,51 @@ _TYPES = {
     ".svg": "image/svg+xml",
 }
 _SWAGGER = ("swagger-ui.css", "swagger-ui-bundle.js")
+#: The first Swagger UI major version that reads OpenAPI 3.1.
+SWAGGER_MIN_MAJOR = 5
+_VERSION = re.compile(rb'PACKAGE_VERSION:"(\d+)\.(\d+)\.(\d+)"')
+
+
+@dataclass(frozen=True)
+class SwaggerUI:
+    """An installed Swagger UI: the package it comes from, its version and its folder."""
+
+    package: str
+    version: tuple[int, int, int]
+    folder: Traversable
+
+
+def _candidates() -> list[tuple[str, Traversable]]:
+    found: list[tuple[str, Traversable]] = []
+    with contextlib.suppress(ImportError, TypeError):
+        found.append(("fastapi-offline", resources.files("fastapi_offline") / "static"))
+    try:
+        import swagger_ui_bundle  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        pass
+    else:
+        from pathlib import Path
+
+        found.append(("swagger-ui-bundle", Path(str(swagger_ui_bundle.swagger_ui_path))))
+    return found
+
+
+@cache
+def swagger_ui() -> SwaggerUI | None:
+    """The newest installed Swagger UI that reads OpenAPI 3.1, or None."""
+    best: SwaggerUI | None = None
+    for package, folder in _candidates():
+        bundle = folder / "swagger-ui-bundle.js"
+        if not (bundle.is_file() and (folder / "swagger-ui.css").is_file()):
+            continue
+        match = _VERSION.search(bundle.read_bytes())
+        if match is None:
+            continue
+        major, minor, patch = (int(g) for g in match.groups())
+        version = (major, minor, patch)
+        if major >= SWAGGER_MIN_MAJOR and (best is None or version > best.version):
+            best = SwaggerUI(package, version, folder)
+    return best
 
 
 @cache
@@ -38,21 +94,14 @@ def _static(name: str) -> bytes | None:
 
 @cache
 def _swagger(name: str) -> bytes | None:
-    if name not in _SWAGGER:
+    ui = swagger_ui()
+    if name not in _SWAGGER or ui is None:
         return None
-    try:
-        import swagger_ui_bundle  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        return None
-    from pathlib import Path
-
-    path = Path(swagger_ui_bundle.swagger_ui_path) / name
-    return path.read_bytes() if path.is_file() else None
+    node = ui.folder / name
+    return node.read_bytes() if node.is_file() else None
 
 
 def _file(body: bytes | None, name: str) -> Response:
-    from fastapi import HTTPException
-
     if body is None:
         raise HTTPException(404, "no such file")
     ctype = _TYPES["." + name.rsplit(".", 1)[-1]]
@@ -83,25 +132,44 @@ def docs_asset(name: str) -> Response:
 
 
 @router.get("/docs", include_in_schema=False)
-def docs() -> HTMLResponse:
-    """Swagger UI from the swagger-ui-bundle package if installed, else a plain page."""
-    if _swagger("swagger-ui-bundle.js") is not None:
+def docs(request: Request) -> HTMLResponse:
+    """Swagger UI (5 or later, it reads OpenAPI 3.1) if installed, else a plain page that
+    lists the operations and says how to install the interactive one."""
+    if swagger_ui() is not None:
         return HTMLResponse(_DOCS_SWAGGER)
-    return HTMLResponse(_DOCS_PLAIN)
+    return HTMLResponse(_plain_docs(request.app.openapi()))
+
+
+def _plain_docs(schema: dict[str, Any]) -> str:
+    from symptomatic import install_hint
+
+    rows = []
+    for path, item in schema.get("paths", {}).items():
+        for method, op in item.items():
+            if not isinstance(op, dict):
+                continue
+            summary = html.escape(str(op.get("summary", "")))
+            rows.append(
+                f"<li><code>{html.escape(method.upper())} {html.escape(path)}</code> {summary}</li>"
+            )
+    hint = html.escape(install_hint("web"))
+    return _DOCS_PLAIN.format(operations="\n".join(rows), hint=hint)
 
 
 _DOCS_INIT = """window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui",
-    deepLinking: true, validatorUrl: null, presets: [SwaggerUIBundle.presets.apis]});
+    deepLinking: true, validatorUrl: null, presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout"});
 });
 """
 
 _DOCS_SWAGGER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>symptomatic API</title>
 <link rel="stylesheet" href="/docs-assets/swagger-ui.css">
 </head><body>
-<div id="swagger-ui"></div>
+<main id="swagger-ui"></main>
 <script src="/docs-assets/swagger-ui-bundle.js"></script>
 <script src="/docs-assets/init.js"></script>
 </body></html>
@@ -109,9 +177,15 @@ _DOCS_SWAGGER = """<!doctype html>
 
 _DOCS_PLAIN = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<title>symptomatic API</title></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>symptomatic API</title></head><body><main>
 <h1>symptomatic API</h1>
 <p>The OpenAPI description of this service is at <a href="/openapi.json">/openapi.json</a>.
 Endpoints live under <code>/v1</code>; see also <a href="/healthz">/healthz</a>.</p>
-</body></html>
+<h2>Operations</h2>
+<ul>
+{operations}
+</ul>
+<p>For the interactive page, install the web extra: <code>{hint}</code></p>
+</main></body></html>
 """

@@ -1,4 +1,9 @@
-"""The ``/v1`` endpoints. Each one is a few lines over :class:`~symptomatic.api.service.Service`."""
+"""The ``/v1`` endpoints. Each one is a few lines over :class:`~symptomatic.api.service.Service`.
+
+The work of a POST (reading text, checking the case) runs on the service's threads within
+the time budget (:meth:`Service.run`), never on the event loop; the listings are
+precomputed and answered on the loop.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,6 @@ from symptomatic.api.models import (
     ParseIn,
     ParseOut,
     TriageAnswerOut,
-    TriageOut,
 )
 from symptomatic.api.service import Service
 
@@ -26,7 +30,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["v1"])
 
-_POST_ERRORS = errors(413, 415, 422)
+_POST_ERRORS = errors(408, 413, 415, 422, 503)
 
 
 def _service(request: Request) -> Service:
@@ -37,7 +41,8 @@ def _service(request: Request) -> Service:
 @router.post("/parse", responses=_POST_ERRORS)
 async def parse(body: ParseIn, request: Request) -> ParseOut:
     """Read free text: what was understood, what was not, and red flags it raises."""
-    return _service(request).parse(body)
+    service = _service(request)
+    return await service.run(service.parse, body)
 
 
 @router.post("/diagnosis", response_model=DiagnosisOut, responses=_POST_ERRORS)
@@ -45,30 +50,23 @@ async def diagnosis(body: CaseIn, request: Request) -> Response:
     """Differential, care level and plain answer for the whole case, and the next question."""
     # The JSON is serialised once from the result (tests check it against DiagnosisOut);
     # response_model above documents the answer in the OpenAPI schema.
-    return Response(_service(request).diagnosis_json(body), media_type="application/json")
+    service = _service(request)
+    answer = await service.run(service.diagnosis_json, body)
+    return Response(answer, media_type="application/json")
 
 
 @router.post("/triage", responses=_POST_ERRORS)
 async def triage(body: CaseIn, request: Request) -> TriageAnswerOut:
     """Only the care level, its reasons and what to do."""
-    result = _service(request).check(body)
-    t = result.triage
-    return TriageAnswerOut(
-        triage=TriageOut(
-            level=t.level,
-            reasons=list(t.reasons),
-            codes=list(t.codes),
-            call_emergency_number=t.call_emergency_number,
-        ),
-        summary=result.summary,
-        disclaimer=result.disclaimer,
-    )
+    service = _service(request)
+    return await service.run(service.triage, body)
 
 
-@router.post("/explain", responses=errors(404, 413, 415, 422))
+@router.post("/explain", responses=errors(404, 408, 413, 415, 422, 503))
 async def explain(body: ExplainIn, request: Request) -> ExplainOut:
     """For one condition: the findings that argue for it and against it."""
-    return _service(request).explain(body)
+    service = _service(request)
+    return await service.run(service.explain, body)
 
 
 @router.get("/conditions", responses=errors(422))

@@ -7,22 +7,30 @@ engine: the interview step starts from the case the checker has just assessed.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import difflib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from pydantic_core import to_json
 
 from symptomatic import (
     LANGS,
     Checker,
+    Evidence,
     Finding,
     InputError,
     Interview,
     InterviewPolicy,
+    InvalidValueError,
     Result,
+    UnknownEvidenceError,
     ui_words,
 )
+from symptomatic.api.errors import TimeBudgetExceeded
 from symptomatic.api.models import (
-    MAX_FINDINGS,
+    SCALE_VALUES,
     CaseIn,
     ConditionAbout,
     ConditionOut,
@@ -34,21 +42,52 @@ from symptomatic.api.models import (
     ParseIn,
     ParseOut,
     ReasonOut,
+    TriageAnswerOut,
+    TriageOut,
     ValueOut,
+    finding_schema,
 )
 
-__all__ = ["MAX_QUESTIONS", "Service"]
+__all__ = ["DEFAULT_THREADS", "DEFAULT_TIME_BUDGET", "MAX_QUESTIONS", "Service"]
 
 #: Most questions one interview asks (the interview's own default).
 MAX_QUESTIONS = InterviewPolicy().max_questions
+#: Threads per worker process that run the checker (the event loop only does I/O).
+DEFAULT_THREADS = 4
+#: Seconds one request may wait for and use those threads before it gets a 503.
+DEFAULT_TIME_BUDGET = 5.0
+
+T = TypeVar("T")
 
 
 class Service:
-    """Holds one :class:`Checker` (read-only after build) and precomputed listings."""
+    """Holds one :class:`Checker` (read-only after build) and precomputed listings.
 
-    def __init__(self, checker: Checker) -> None:
+    :meth:`run` runs the checker's work on a pool of ``threads`` threads, so that the event
+    loop keeps answering while a case is computed, within a per-request ``time_budget``
+    (seconds, waiting for a free thread included): past it, the request gets a 503
+    (:class:`~symptomatic.api.errors.TimeBudgetExceeded`) at once. Work already running
+    cannot be stopped; it finishes on its thread, which stays busy, so the pool is a real
+    bound on the work in progress and a flood of slow requests turns into quick 503s.
+    """
+
+    def __init__(
+        self,
+        checker: Checker,
+        *,
+        threads: int = DEFAULT_THREADS,
+        time_budget: float = DEFAULT_TIME_BUDGET,
+    ) -> None:
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise InputError("threads", "must be a whole number >= 1", threads)
+        if not isinstance(time_budget, int | float) or not 0 < time_budget < float("inf"):
+            raise InputError("time_budget", "must be a positive number of seconds", time_budget)
         self.checker = checker
+        self.threads = threads
+        self.time_budget = float(time_budget)
+        self._pool: ThreadPoolExecutor | None = None
         kb = checker.kb
+        self._vocabulary(kb)
         self.conditions = {
             lang: sorted(
                 (
@@ -110,6 +149,72 @@ class Service:
         )
         self.words = {lang: ui_words(lang) for lang in LANGS}
 
+    # -- work off the event loop ------------------------------------------------------
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on the service's threads, within the time budget."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="symptomatic")
+        future = asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        try:
+            return await asyncio.wait_for(future, self.time_budget)
+        except TimeoutError:
+            raise TimeBudgetExceeded from None
+
+    def warm(self) -> None:
+        """Do once what the first requests would otherwise pay for (language data, question
+        tables), so that they stay within the time budget."""
+        said = {"en": "I have a fever and a cough", "fr": "j'ai de la fièvre et je tousse"}
+        for lang in LANGS:
+            text = said.get(lang, said["en"])
+            case = {"age": 30, "sex": "female", "lang": lang, "text": text}
+            self.diagnosis_json(CaseIn.model_validate(case))
+            self.parse(ParseIn.model_validate({"text": text, "lang": lang}))
+
+    def close(self) -> None:
+        """Stop the threads (work still queued is dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    # -- the exact vocabulary --------------------------------------------------------
+    def _vocabulary(self, kb: Any) -> None:
+        """Every name the API accepts for an evidence (its id and source codes, exactly as
+        /v1/evidences lists them), and for each choice evidence the names of the values it
+        takes (ids and codes, or 0-10), each with the value id it means."""
+        self.evidence_names: dict[str, Evidence] = {}
+        self.value_names: dict[str, dict[str, str]] = {}
+        for e in kb.evidences:
+            for name in (e.id, *(c for cs in e.aliases.values() for c in cs)):
+                if name not in self.evidence_names and self._resolves(name, e.id):
+                    self.evidence_names[name] = e
+            if e.kind == "binary":
+                continue
+            if e.scale:
+                self.value_names[e.id] = {v: v for v in SCALE_VALUES}
+                continue
+            values = {v: v for v in e.values}
+            for v in e.values:
+                for code in (c for cs in kb.values[v].aliases.values() for c in cs):
+                    if code not in values and kb.value_alias.get(code.upper()) == v:
+                        values[code] = v
+            self.value_names[e.id] = values
+
+    def _resolves(self, name: str, evidence: str) -> bool:
+        try:
+            return self.checker.evidence(name).id == evidence
+        except InputError:
+            return False
+
+    def finding_schema(self) -> dict[str, Any]:
+        """The JSON schema of one finding, with every evidence and value of this knowledge
+        base (see :func:`~symptomatic.api.models.finding_schema`)."""
+        binary = [n for n, e in self.evidence_names.items() if e.kind == "binary"]
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for name, e in self.evidence_names.items():
+            if e.kind != "binary":
+                groups.setdefault(tuple(self.value_names[e.id]), []).append(name)
+        return finding_schema(binary, [(names, values) for values, names in groups.items()])
+
     # -- listings --------------------------------------------------------------------
     def list_evidences(self, lang: str, search: str | None) -> list[EvidenceOut]:
         rows = self.evidences[lang]
@@ -119,30 +224,122 @@ class Service:
         return [r for r in rows if word in self._haystack[r.evidence]]
 
     # -- the case --------------------------------------------------------------------
-    @staticmethod
-    def _findings(items: list[FindingIn]) -> list[Finding]:
-        return [Finding(f.evidence, f.status, f.value) for f in items]
+    def _findings(self, items: list[FindingIn], field: str) -> list[Finding]:
+        """The findings of one list, each named exactly as the published schema says (the
+        core is more lenient: any case, labels; the API accepts what it documents)."""
+        out = []
+        for i, f in enumerate(items):
+            where = f"{field}[{i}]"
+            ev = self.evidence_names.get(f.evidence)
+            if ev is None:
+                raise UnknownEvidenceError(
+                    f"{where}.evidence",
+                    "no evidence has this id or code (exactly as /v1/evidences lists them)",
+                    f.evidence,
+                    self._close_evidences(f.evidence),
+                )
+            allowed = self.value_names.get(ev.id, {})
+            if f.value is not None and not allowed:
+                raise InvalidValueError(
+                    f"{where}.value", f"{ev.id} is a yes/no question and takes no value", f.value
+                )
+            if f.value is not None and f.value not in allowed:
+                close = difflib.get_close_matches(f.value, list(allowed), n=3, cutoff=0.4)
+                raise InvalidValueError(
+                    f"{where}.value", f"not a value of {ev.id}", f.value, close or list(allowed)[:3]
+                )
+            if f.value is None and allowed and f.status == "present":
+                raise InvalidValueError(
+                    f"{where}.value",
+                    f"{ev.id} needs a value when present, one of its choices",
+                    None,
+                    list(allowed)[:3],
+                )
+            value = None if f.value is None else allowed[f.value]
+            out.append(Finding(ev.id, f.status, value))
+        return out
+
+    def _close_evidences(self, name: str) -> list[str]:
+        try:
+            return [self.checker.evidence(name).id]  # e.g. "FEVER": say the exact name
+        except InputError as exc:
+            return list(exc.suggestions)
 
     def _assess(self, case: CaseIn) -> tuple[Any, str]:
-        total = len(case.findings) + len(case.answers)
-        if total > MAX_FINDINGS:
-            raise InputError(
-                "findings", f"too many findings and answers (at most {MAX_FINDINGS})", total
-            )
         text = case.text if case.text is not None and case.text.strip() else None
+        findings, answers = self._latest_wins(
+            self._findings(case.findings, "findings"), self._findings(case.answers, "answers")
+        )
         return self.checker.assess(
             age=case.age,
             sex=case.sex,
-            findings=self._findings(case.findings),
-            answers=self._findings(case.answers),
+            findings=findings,
+            answers=answers,
             text=text,
             lang=case.lang,
         )
+
+    def _latest_wins(
+        self, findings: list[Finding], answers: list[Finding]
+    ) -> tuple[list[Finding], list[Finding]]:
+        """The two lists with every contradiction settled the way a person who changes an
+        answer means it: the later statement replaces the earlier one (answers come after
+        findings, as the core merges them: an answer about an evidence replaces every
+        finding about it). Two statements contradict each other when they give the same
+        evidence and value different statuses, give a one-choice question two present
+        values, or give a follow-up as present and its parent question as absent."""
+        answered = {f.evidence for f in answers}
+        sequence = [(0, f) for f in findings if f.evidence not in answered]
+        sequence += [(1, f) for f in answers]
+        kb = self.checker.kb
+        kept: list[tuple[int, Finding]] = []
+        said: dict[tuple[str, str | None], str] = {}  # (evidence, value) -> status
+        chosen: set[str] = set()  # one-choice evidences with a present value
+        denied: set[str] = set()  # evidences answered absent (value None)
+        followed: set[str] = set()  # parents of follow-ups given as present
+        for where, f in reversed(sequence):  # latest first: the first seen wins
+            ev = kb.evidence_by_id[f.evidence]
+            key = (f.evidence, f.value)
+            if key in said and said[key] != f.status:
+                continue
+            present = f.status == "present"
+            one_choice = present and ev.kind == "categorical" and f.value is not None
+            if one_choice and f.evidence in chosen and said.get(key) != "present":
+                continue
+            if present and ev.parent is not None and ev.parent in denied:
+                continue
+            if f.status == "absent" and f.value is None and f.evidence in followed:
+                continue
+            said[key] = f.status
+            if one_choice:
+                chosen.add(f.evidence)
+            if f.status == "absent" and f.value is None:
+                denied.add(f.evidence)
+            if present and ev.parent is not None:
+                followed.add(ev.parent)
+            kept.append((where, f))
+        kept.reverse()
+        return [f for w, f in kept if w == 0], [f for w, f in kept if w == 1]
 
     def check(self, case: CaseIn) -> Result:
         """The whole answer for the case (text and structured findings)."""
         assessment, lang = self._assess(case)
         return self.checker.result_of(assessment, lang=lang)
+
+    def triage(self, case: CaseIn) -> TriageAnswerOut:
+        """Only the care level, its reasons and what to do."""
+        result = self.check(case)
+        t = result.triage
+        return TriageAnswerOut(
+            triage=TriageOut(
+                level=t.level,
+                reasons=list(t.reasons),
+                codes=list(t.codes),
+                call_emergency_number=t.call_emergency_number,
+            ),
+            summary=result.summary,
+            disclaimer=result.disclaimer,
+        )
 
     def diagnosis_json(self, case: CaseIn) -> bytes:
         """The diagnosis answer (``DiagnosisOut``'s shape), serialised once."""

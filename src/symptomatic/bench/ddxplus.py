@@ -243,7 +243,7 @@ def run_full(
     enc = encode_patients(kb, model, patients)
     t1 = time.perf_counter()
     chunk = 65536
-    probs = np.empty((len(patients), model.n_conditions))
+    probs = np.empty((len(patients), model.n_hypotheses))
     for start in range(0, len(patients), chunk):
         sl = slice(start, start + chunk)
         probs[sl] = softmax(full_observation_scores(model, enc.matrix[sl], enc.ages[sl]))
@@ -265,6 +265,8 @@ def run_full(
             ddxplus_only, np.searchsorted(sorted(condition_index(kb).values()), enc.truth), 1
         ),
     }
+    out["other_chosen"] = float(np.mean(top1 >= model.n_conditions))
+    probs = known  # the differential lists conditions ("something else" is said apart)
     members = differential_members(model, probs, presence_matrix(kb, model, patients))
     out.update(differential_metrics(probs, enc.differentials, members=members))
     plain = differential_metrics(probs, enc.differentials)

@@ -206,7 +206,7 @@ def run_interactive(
     table = compile_questions(kb, model, severe_max=policy.severe_max)
     index = condition_index(kb)
     n = len(patients)
-    probs = np.empty((n, model.n_conditions))
+    probs = np.empty((n, model.n_hypotheses))
     presence = np.zeros((n, len(model.evidence_ids)))
     truth = np.empty(n, dtype=np.intp)
     diffs: list[dict[int, float]] = []
@@ -253,6 +253,7 @@ def run_interactive(
         "gtpa@3": top_k_accuracy(probs, truth, 3),
         "gtpa@5": top_k_accuracy(probs, truth, 5),
     }
+    probs = probs[:, : model.n_conditions]
     members = differential_members(model, probs, presence)
     out.update(differential_metrics(probs, diffs, members=members))
     out.update({f"{k}_probability_only": v for k, v in differential_metrics(probs, diffs).items()})
@@ -267,7 +268,8 @@ def run_interactive(
     out["confidence"] = policy.confidence
     out["severe_risk"] = policy.severe_risk
     out["min_gain"] = policy.min_gain
-    out["severe_weight"] = policy.severe_weight
+    out["level_weight"] = policy.level_weight
+    out["history_weight"] = policy.history_weight
     out["seconds"] = time.perf_counter() - t0
     out["next_question_median_ms"] = 1000.0 * float(np.median(timings))
     out["kb_sha256"] = kb.sha256

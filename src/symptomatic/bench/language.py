@@ -1,6 +1,8 @@
 """How well :func:`symptomatic.language.parse` reads everyday English and French.
 
-:func:`run_language` reports, for the ``dev`` and ``heldout`` parts of the project's own
+:func:`run_language` reports first the blind lay set (:mod:`symptomatic.bench.lay`:
+written and annotated by people who never saw the lexicon; the figures that count), then,
+for the ``dev`` and ``heldout`` parts of the project's own
 annotated set ``symptomatic/bench/data/own_eval_set.json``: finding precision, recall
 and F1 (a finding is an (evidence, status, value) triple), and negation accuracy (of the
 expected *absent* findings whose evidence and value the parser found, the share it found
@@ -267,9 +269,11 @@ def run_language(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Every language metric in one JSON-ready dict (see the module docstring)."""
+    from symptomatic.bench.lay import run_lay
+
     out: dict[str, Any] = {
-        "dev": run_eval_set(kb, "dev"),
-        "heldout": run_eval_set(kb, "heldout"),
+        "blind": run_lay(kb),
+        "own_set": {"dev": run_eval_set(kb, "dev"), "heldout": run_eval_set(kb, "heldout")},
         "parse_ms_median": parse_time_ms(kb),
     }
     path = Path(patients_csv) if patients_csv is not None else DEFAULT_PATIENTS

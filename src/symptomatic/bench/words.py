@@ -124,7 +124,7 @@ def case_inputs(
         if rules:
             reasons.append(TriageReason("red_flag", rules[index % len(rules)].id, level))
         elif severe:
-            reasons.append(TriageReason("severe_plausible", severe[0].id, level, 0.08))
+            reasons.append(TriageReason("possible", severe[0].id, level, 0.08))
         reasons.append(TriageReason("likely", cond.id, cond.care_level, 0.62))
     triage = TriageResult(
         level=level,
@@ -159,7 +159,7 @@ def render_cases(
                 quoted += [
                     kb.condition_by_id[code.split(":", 1)[1]].name[lang]
                     for code in kwargs["triage"].codes
-                    if code.startswith(("likely:", "severe_plausible:"))
+                    if code.startswith(("likely:", "possible:"))
                 ]
                 quoted += [f.label for f in kwargs["findings"]]
                 for c in kwargs["differential"]:

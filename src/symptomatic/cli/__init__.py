@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     bl.add_argument("--json", action="store_true")
     bt = bsub.add_parser("triage", help="care levels on the blind triage set")
     bt.add_argument("--json", action="store_true")
+    bs = bsub.add_parser("synthetic", help="patients sampled from the knowledge base itself")
+    bs.add_argument("--per-condition", type=_count(1, 10_000), default=20)
+    bs.add_argument("--seed", type=_count(0, 2**31 - 1), default=0)
+    bs.add_argument("--json", action="store_true")
     bd = bsub.add_parser("ddxplus", help="run on patients in the DDXPlus CSV format")
     bd.add_argument("patients_csv", metavar="PATIENTS_CSV")
     bd.add_argument("--mode", choices=["full", "interactive"], default="full")
@@ -125,6 +129,9 @@ def _fail(message: str, code: int = EXIT_INPUT) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from symptomatic._runtime import tune_process
+
+    tune_process()
     from symptomatic import InputError, KnowledgeError, SymptomaticError
 
     parser = _parser()

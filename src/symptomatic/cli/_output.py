@@ -56,7 +56,7 @@ def print_result(result: Result) -> None:
         console.print(table)
     if result.not_understood:
         shown = "; ".join(s.text for s in result.not_understood)
-        console.print(Text(words["not_understood"] + shown, style="dim"))
+        console.print(Text(words["not_understood_list"].format(list=shown), style="dim"))
     console.print(Text(result.summary))
 
 

@@ -1,4 +1,4 @@
-"""``symptomatic bench``: the benchmarks (DDXPlus, language, triage, words)."""
+"""``symptomatic bench``: the benchmarks (DDXPlus, language, synthetic, triage, words)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from symptomatic.bench.triage import run_triage
 
         print_mapping(run_triage(kb), as_json=as_json)
+    elif args.bench == "synthetic":
+        from symptomatic.bench.synthetic import run_synthetic
+
+        out = run_synthetic(kb, per_condition=args.per_condition, seed=args.seed)
+        print_mapping(out, as_json=as_json)
     elif args.bench == "ddxplus":
         from symptomatic.bench.ddxplus import default_progress, run_full
 
@@ -45,6 +50,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print_mapping(out, as_json=as_json)
     else:
         raise InputError(
-            "bench", "choose a benchmark", args.bench, ["ddxplus", "language", "triage", "words"]
+            "bench",
+            "choose a benchmark",
+            args.bench,
+            ["ddxplus", "language", "synthetic", "triage", "words"],
         )
     return 0

@@ -1,9 +1,70 @@
-"""``symptomatic serve``: the HTTP API and the web page (the ``web`` extra)."""
+"""``symptomatic serve``: the HTTP API and the web page (the ``web`` extra).
+
+Settings beyond host, port, workers and CORS come from the environment, so that every
+worker process (and any process manager) sees the same ones:
+
+- ``SYMPTOMATIC_CLIENT_TIMEOUT``: seconds a client has to send a whole request, headers and
+  body, before it is disconnected (default 15); idle keep-alive connections close after 5;
+- ``SYMPTOMATIC_TIME_BUDGET``: seconds one request may take, waiting included, before it
+  gets a 503 (default 5);
+- ``SYMPTOMATIC_THREADS``: threads per worker that run the checker (default 4).
+
+:func:`add_arguments` adds the same settings as options (``--client-timeout``,
+``--time-budget``, ``--threads``) to a ``serve`` parser.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+
+__all__ = ["add_arguments", "cmd_serve"]
+
+_NUMBERS = (
+    ("client_timeout", "SYMPTOMATIC_CLIENT_TIMEOUT", float, 0.1, 3600.0),
+    ("time_budget", "SYMPTOMATIC_TIME_BUDGET", float, 0.1, 3600.0),
+    ("threads", "SYMPTOMATIC_THREADS", int, 1, 256),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``serve`` beyond host, port, workers and CORS (default: environment)."""
+    parser.add_argument(
+        "--client-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="disconnect a client that has not sent a whole request in this time (default 15)",
+    )
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="SECONDS",
+        help="answer 503 to a request not done in this time (default 5)",
+    )
+    parser.add_argument(
+        "--threads", type=int, metavar="N", help="threads per worker for the checker (default 4)"
+    )
+
+
+def _settings(args: argparse.Namespace) -> None:
+    """Check the numeric settings (option, else environment) and put them in the
+    environment for the workers; one-line error on a bad one."""
+    from symptomatic import InputError
+
+    for attr, env, kind, low, high in _NUMBERS:
+        given = getattr(args, attr, None)
+        raw = str(given) if given is not None else os.environ.get(env, "").strip()
+        if not raw:
+            continue
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or not low <= value <= high:
+            name = f"--{attr.replace('_', '-')}" if given is not None else env
+            raise InputError(name, f"must be a number from {low} to {high:g}", raw)
+        os.environ[env] = str(value)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -11,6 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         import fastapi  # noqa: F401
+        import httptools  # noqa: F401
         import uvicorn
     except ImportError:
         raise SymptomaticError(
@@ -20,6 +82,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from symptomatic.api.app import CORS_ENV, KB_ENV
     from symptomatic.api.server import run
 
+    _settings(args)
     os.environ[CORS_ENV] = ",".join(args.cors_origin)
     if args.kb:
         os.environ[KB_ENV] = args.kb

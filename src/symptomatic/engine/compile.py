@@ -85,9 +85,14 @@ class CompiledModel:
 
 
 def compile_model(
-    kb: KnowledgeBase, *, temperature: float | None = None, floor: float | None = None
+    kb: KnowledgeBase,
+    *,
+    temperature: float | None = None,
+    floor: float | None = None,
+    other_prior: float | None = -1.0,
 ) -> CompiledModel:
-    """Compile ``kb``. ``temperature`` and ``floor`` override the calibrated ones.
+    """Compile ``kb``. ``temperature``, ``floor`` and ``other_prior`` override the calibrated
+    ones (``other_prior=None``: a closed world, without "something else").
 
     ``floor`` is the smallest likelihood any answer gets: DDXPlus says 1e-7 for a symptom a
     condition never showed in 1.3 M simulated patients; real people answer less cleanly,
@@ -102,9 +107,11 @@ def compile_model(
     prior = np.asarray(arrays.prior, dtype=np.float64)
     prior = prior / prior.sum()
     n_c = lik.shape[1]
-    open_world = cal.other_prior is not None
+    if other_prior is not None and other_prior < 0.0:
+        other_prior = cal.other_prior
+    open_world = other_prior is not None
     if open_world:
-        other_p = float(cal.other_prior or 0.0)
+        other_p = float(other_prior or 0.0)
         lik = np.hstack([lik, np.asarray(arrays.background, dtype=np.float64)[:, None]])
         prior = np.append(prior * (1.0 - other_p), other_p)
     binary = np.array([v in ("present", "absent") for v in arrays.slot_value])

@@ -2,8 +2,8 @@
 
 No I/O, no text. :func:`compile_questions` turns a knowledge base and its
 :class:`~symptomatic.engine.CompiledModel` into a :class:`QuestionTable` once; after that,
-:func:`expected_gains` scores every askable question in a few vectorised numpy operations,
-:func:`select` picks the next one and :func:`stop_reason` applies the stopping rule.
+:func:`expected_gains` scores every question with two matrix products, :func:`select`
+picks the next one and :func:`stop_reason` applies the stopping rule.
 
 **Outcomes.** Every evidence is one question. A binary question has two outcomes (present,
 absent); a categorical one (including the 0-10 scales) one per value; a multi-choice one
@@ -12,34 +12,41 @@ knowledge base's value shares P(value | condition). That is an approximation: th
 updates a k-value answer with the geometric mean of the k shares (weights 1/k), which for
 k = 1 is exactly the outcome scored here, and for k > 1 is a softer version of it.
 
-**Gain.** With ``p`` the current (calibrated) posterior and ``L[o, c] = P(outcome o |
-condition c)`` from the knowledge base, the gain of a question is the mutual information
+**Gain.** With ``p`` the current (calibrated) posterior over the hypotheses (the
+conditions and, in an open world, "something else") and ``L[o, h] = P(outcome o | h)``,
+the gain of a question is
 
-    I(C; O) = sum_o sum_c p_c L[o, c] log(L[o, c] / P(o)),   P(o) = sum_c p_c L[o, c]
+    I(H; O) + level_weight * I(G; O)
 
-which is never negative (a Kullback-Leibler divergence), plus a severity term:
+where ``I(H; O)`` is the mutual information between the hypothesis and the answer, and
+``I(G; O)`` the mutual information between the answer and the *care group* of the
+hypothesis (its care level; "something else" is a group of its own): how much the answer
+settles what the person should do, which is what a good nurse asks about first. Both are
+mutual informations, so the gain is never negative. Both reduce to two matrix products
+over tables made once (float32 for the big one, which picks the same questions as float64
+in every state we tried):
 
-    severe_weight * sum over severe c (severity <= ``severe_max``) of I(1[C = c]; O)
+    P(o, g) = L @ (p * onehot(group))                  (O x G, one product)
+    I(H; O) = negH @ p - sum_o P(o) log P(o)           (negH[q, h] = sum_o L log L)
+    I(G; O) = sum_o,g P(o,g) log P(o,g) - sum_o P(o) log P(o) - sum_g P(g) log P(g)
 
-the information the answer gives about whether each dangerous condition is there or not.
-A question that rules a plausible pulmonary embolism in or out scores above one that
-tells two mild throat problems apart; once a severe condition is implausible
-(p_c near 0) its term vanishes. Each term is a mutual information, so the sum is never
-negative either.
+so a call makes no temporary of outcomes x conditions. History questions (risk factors,
+past illnesses, demographics) have their gain multiplied by ``history_weight`` (< 1), so
+symptoms come first and history follows, as in a clinical interview.
 
 **Stopping rule** (:func:`stop_reason`), first match wins:
 
 1. ``"red_flag"``: a red-flag rule fired (the caller checks with
-   :func:`symptomatic.engine.triage.fired_rules`);
+   :func:`symptomatic.engine.red_flags.fired_rules`);
 2. ``"max_questions"``: the budget is spent;
 3. ``"confident"``: the leading condition has probability >= ``confidence`` and no other
    condition of severity <= ``severe_max`` has probability >= ``severe_risk`` (a severe
    leading condition escalates the care level by itself);
 4. ``"no_gain"``: no askable question has a gain of at least ``min_gain`` nats.
 
-Questions whose gain is below ``min_gain`` are never asked; follow-up questions (an
-evidence with a ``parent``) are askable only once the parent is answered present, and no
-question is asked twice.
+Questions whose gain is below ``min_gain`` are never asked (their answer cannot change
+the outcome); follow-up questions (an evidence with a ``parent``) are askable only once the
+parent is answered present, and no question is asked twice.
 """
 
 from __future__ import annotations
@@ -60,11 +67,12 @@ STOP_REASONS: tuple[StopReason, ...] = ("red_flag", "max_questions", "confident"
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
+    "DEFAULT_HISTORY_WEIGHT",
+    "DEFAULT_LEVEL_WEIGHT",
     "DEFAULT_MAX_QUESTIONS",
     "DEFAULT_MIN_GAIN",
     "DEFAULT_SEVERE_MAX",
     "DEFAULT_SEVERE_RISK",
-    "DEFAULT_SEVERE_WEIGHT",
     "STOP_REASONS",
     "InterviewPolicy",
     "QuestionTable",
@@ -84,7 +92,8 @@ DEFAULT_MAX_QUESTIONS = 30
 DEFAULT_CONFIDENCE = 0.97
 DEFAULT_SEVERE_RISK = 0.01
 DEFAULT_MIN_GAIN = 0.005
-DEFAULT_SEVERE_WEIGHT = 1.0
+DEFAULT_LEVEL_WEIGHT = 1.0
+DEFAULT_HISTORY_WEIGHT = 0.5
 DEFAULT_SEVERE_MAX = 2
 
 
@@ -97,8 +106,10 @@ class InterviewPolicy:
     - ``confidence`` (0.97): stop once the leading condition reaches this probability ...
     - ``severe_risk`` (0.01): ... and no other severe condition is at or above this.
     - ``min_gain`` (0.005 nats): questions below this gain are skipped; stop when none is left.
-    - ``severe_weight`` (1.0): weight of the severe-condition term of the gain (0 turns the
-      gain into plain information gain).
+    - ``level_weight`` (1.0): weight of the care-level term of the gain (0 turns the gain
+      into plain information gain).
+    - ``history_weight`` (0.5): factor on the gain of history questions (risk factors, past
+      illnesses), so that symptoms are asked about first; 1 treats them alike.
     - ``severe_max`` (2): conditions of DDXPlus severity up to this count as severe.
     - ``stop_on_red_flag`` (True): end the interview as soon as a red-flag rule fires.
     """
@@ -107,7 +118,8 @@ class InterviewPolicy:
     confidence: float = DEFAULT_CONFIDENCE
     severe_risk: float = DEFAULT_SEVERE_RISK
     min_gain: float = DEFAULT_MIN_GAIN
-    severe_weight: float = DEFAULT_SEVERE_WEIGHT
+    level_weight: float = DEFAULT_LEVEL_WEIGHT
+    history_weight: float = DEFAULT_HISTORY_WEIGHT
     severe_max: int = DEFAULT_SEVERE_MAX
     stop_on_red_flag: bool = True
 
@@ -126,8 +138,10 @@ class InterviewPolicy:
             raise InputError("severe_risk", "must be in [0, 1]", self.severe_risk)
         if not self.min_gain >= 0.0:
             raise InputError("min_gain", "must be >= 0", self.min_gain)
-        if not self.severe_weight >= 0.0:
-            raise InputError("severe_weight", "must be >= 0", self.severe_weight)
+        if not self.level_weight >= 0.0:
+            raise InputError("level_weight", "must be >= 0", self.level_weight)
+        if not 0.0 <= self.history_weight <= 1.0:
+            raise InputError("history_weight", "must be in [0, 1]", self.history_weight)
         if isinstance(self.severe_max, bool) or not 1 <= self.severe_max <= 5:
             raise InputError("severe_max", "must be a severity from 1 to 5", self.severe_max)
 
@@ -137,7 +151,8 @@ class QuestionTable:
     """Every question and its outcomes as arrays; build with :func:`compile_questions`.
 
     Questions are the knowledge base's evidences in order; the outcomes of question ``q``
-    are the rows ``starts[q]:starts[q + 1]`` of ``lik``/``log_lik``.
+    are the rows ``starts[q]:starts[q + 1]`` of ``lik``. Columns are the model's hypotheses
+    (the conditions, then "something else" in an open world).
     """
 
     evidences: tuple[str, ...]  # (Q,)
@@ -146,10 +161,13 @@ class QuestionTable:
     starts: IntArray  # (Q + 1,) first outcome row of each question
     outcome_question: IntArray  # (O,) question of each outcome
     outcome_slot: IntArray  # (O,) model slot of each outcome
-    lik: FloatArray  # (O, C) P(outcome | condition), sums to 1 over a question's outcomes
-    log_lik: FloatArray  # (O, C)
+    lik: NDArray[np.float32]  # (O, H) P(outcome | h), sums to 1 over a question's outcomes
+    neg_entropy: FloatArray  # (Q, H) sum over the question's outcomes of L log L
+    group: IntArray  # (H,) care group of each hypothesis
+    n_groups: int
+    history: BoolArray  # (Q,) history questions (risk factors, past illnesses)
     severe: IntArray  # indices of the severe conditions
-    severe_mask: BoolArray  # (C,)
+    severe_mask: BoolArray  # (H,)
 
     @property
     def n_questions(self) -> int:
@@ -160,6 +178,8 @@ def compile_questions(
     kb: KnowledgeBase, model: CompiledModel, *, severe_max: int = 2
 ) -> QuestionTable:
     """Arrays for question selection over ``kb`` and its compiled ``model``."""
+    from symptomatic._levels import CARE_LEVELS
+
     codes = tuple(e.id for e in kb.evidences)
     index = {c: i for i, c in enumerate(codes)}
     parent = np.array(
@@ -171,9 +191,13 @@ def compile_questions(
     outcome_slot = np.concatenate(slots).astype(np.intp)
     outcome_question = np.repeat(np.arange(len(codes), dtype=np.intp), [len(s) for s in slots])
     lik = np.exp(model.log_lik[outcome_slot])
-    # Normalise each question's outcome distribution per condition (floors break the sum).
+    # Normalise each question's outcome distribution per hypothesis (floors break the sum).
     totals = np.add.reduceat(lik, starts[:-1], axis=0)
-    lik = np.ascontiguousarray(lik / totals[outcome_question])
+    lik = lik / totals[outcome_question]
+    neg_entropy = np.add.reduceat(lik * np.log(lik), starts[:-1], axis=0)
+    groups = [CARE_LEVELS.index(c.care_level) for c in kb.conditions]
+    if model.other is not None:
+        groups.append(len(CARE_LEVELS))
     severe_mask = model.severity <= severe_max
     return QuestionTable(
         evidences=codes,
@@ -182,8 +206,11 @@ def compile_questions(
         starts=starts,
         outcome_question=outcome_question,
         outcome_slot=outcome_slot,
-        lik=lik,
-        log_lik=np.log(lik),
+        lik=np.ascontiguousarray(lik, dtype=np.float32),
+        neg_entropy=np.ascontiguousarray(neg_entropy),
+        group=np.array(groups, dtype=np.intp),
+        n_groups=len(CARE_LEVELS) + 1,
+        history=np.array([e.history for e in kb.evidences], dtype=bool),
         severe=np.flatnonzero(severe_mask).astype(np.intp),
         severe_mask=severe_mask,
     )
@@ -198,8 +225,8 @@ def askable(table: QuestionTable, answered: BoolArray, present: BoolArray) -> Bo
     return out
 
 
-def _xlogy(x: FloatArray, y: FloatArray) -> FloatArray:
-    out: FloatArray = np.where(x > 0.0, x * np.log(np.where(x > 0.0, y, 1.0)), 0.0)
+def _xlogx(x: FloatArray) -> FloatArray:
+    out: FloatArray = x * np.log(np.maximum(x, 1e-300))
     return out
 
 
@@ -208,48 +235,30 @@ def expected_gains(
     probs: FloatArray,
     mask: BoolArray | None = None,
     *,
-    severe_weight: float = 1.0,
+    level_weight: float = DEFAULT_LEVEL_WEIGHT,
+    history_weight: float = 1.0,
 ) -> FloatArray:
     """The gain (nats, >= 0) of every question; 0 where ``mask`` is False.
 
-    ``probs`` is the current posterior over conditions (sums to 1).
+    ``probs`` is the current posterior over the hypotheses (sums to 1).
     """
     starts = table.starts[:-1]
+    weights = np.zeros((len(probs), table.n_groups), dtype=np.float32)
+    weights[np.arange(len(probs)), table.group] = probs
+    joint = (table.lik @ weights).astype(np.float64)  # (O, G): P(o, g)
+    p_o = joint.sum(axis=1)
+    ent_o = np.add.reduceat(_xlogx(p_o), starts)  # (Q,) sum_o P(o) log P(o)
+    gains = table.neg_entropy @ probs - ent_o
+    if level_weight > 0.0:
+        p_g = weights.sum(axis=0, dtype=np.float64)
+        level = np.add.reduceat(_xlogx(joint).sum(axis=1), starts) - ent_o - _xlogx(p_g).sum()
+        gains = gains + level_weight * level
+    gains = np.maximum(gains, 0.0)
+    if history_weight != 1.0:
+        gains = np.where(table.history, gains * history_weight, gains)
     if mask is not None:
-        rows = mask[table.outcome_question]
-        lik, log_lik = table.lik[rows], table.log_lik[rows]
-        questions = np.flatnonzero(mask)
-        sizes = np.diff(table.starts)[questions]
-        if len(questions) == 0:
-            return np.zeros(table.n_questions)
-        starts = np.zeros(len(questions), dtype=np.intp)
-        starts[1:] = np.cumsum(sizes)[:-1]
-    else:
-        lik, log_lik = table.lik, table.log_lik
-    joint = lik * probs  # (O, C): P(o, c)
-    p_o = joint.sum(axis=1)  # (O,)
-    log_p_o = np.log(np.maximum(p_o, 1e-300))
-    # I(C; O) = sum_o [sum_c P(o,c) log L(o|c)] - sum_o P(o) log P(o)
-    per_outcome = np.einsum("oc,oc->o", joint, log_lik) - p_o * log_p_o
-    if severe_weight > 0.0 and len(table.severe):
-        sev = table.severe
-        j = joint[:, sev]  # (O, S): P(o, C = c)
-        rest = np.maximum(p_o[:, None] - j, 0.0)  # P(o, C != c)
-        p_c = probs[sev]
-        # I(1[C = c]; O) = sum_o P(o,c) log(P(o,c) / (P(o) p_c))
-        #                + P(o,not c) log(P(o,not c) / (P(o) (1 - p_c)))
-        denom_in = p_o[:, None] * p_c
-        denom_out = p_o[:, None] * np.maximum(1.0 - p_c, 1e-300)
-        term = _xlogy(j, j / np.maximum(denom_in, 1e-300)) + _xlogy(
-            rest, rest / np.maximum(denom_out, 1e-300)
-        )
-        per_outcome = per_outcome + severe_weight * term.sum(axis=1)
-    gains = np.maximum(np.add.reduceat(per_outcome, starts), 0.0)
-    if mask is None:
-        return gains
-    out = np.zeros(table.n_questions)
-    out[questions] = gains
-    return out
+        gains = np.where(mask, gains, 0.0)
+    return gains
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +280,11 @@ def discriminated_conditions(
     expected from people with c differ from the answers expected overall.
     """
     rows = slice(int(table.starts[question]), int(table.starts[question + 1]))
-    lik, log_lik = table.lik[rows], table.log_lik[rows]
+    lik = table.lik[rows].astype(np.float64)
     p_o = lik @ probs
-    kl = (lik * (log_lik - np.log(np.maximum(p_o, 1e-300))[:, None])).sum(axis=0)
+    kl = (lik * (np.log(lik) - np.log(np.maximum(p_o, 1e-300))[:, None])).sum(axis=0)
     share = probs * np.maximum(kl, 0.0)
+    share[table.group == table.n_groups - 1] = 0.0  # "something else" is not a condition
     order = np.argsort(-share)[:top]
     return tuple(int(i) for i in order if share[i] > 0.0)
 
@@ -291,7 +301,13 @@ def select(
     mask = askable(table, answered, present)
     if not mask.any():
         return None
-    gains = expected_gains(table, probs, mask, severe_weight=policy.severe_weight)
+    gains = expected_gains(
+        table,
+        probs,
+        mask,
+        level_weight=policy.level_weight,
+        history_weight=policy.history_weight,
+    )
     best = int(np.argmax(gains))
     gain = float(gains[best])
     if not mask[best] or gain < policy.min_gain or gain <= 0.0:

@@ -212,6 +212,10 @@ def coverage(model: CompiledModel, present: FloatArray) -> FloatArray:
     return out
 
 
+#: Smallest probability at which a condition that fits the picture is still listed.
+MIN_FITTING = 0.001
+
+
 def differential_members(
     model: CompiledModel,
     probs: FloatArray,
@@ -231,7 +235,8 @@ def differential_members(
     conditions, the most likely of them always in.
     """
     probs = probs[..., : model.n_conditions]
-    members = (probs > min_probability) | (coverage(model, present) >= model.differential_coverage)
+    fits = (coverage(model, present) >= model.differential_coverage) & (probs >= MIN_FITTING)
+    members = (probs > min_probability) | fits
     top = np.argmax(probs, axis=-1)
     if members.ndim == 1:
         members[top] = True

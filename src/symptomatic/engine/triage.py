@@ -1,17 +1,26 @@
-"""Care level: red-flag rules first, then the conditions that stay plausible.
+"""Care level from the open-world posterior and the red-flag rules.
 
-The rule (documented in the README):
+The rule (documented in the README, thresholds in ``triage_policy.json``):
 
-1. Every red-flag rule whose clauses all hold sets its level, whatever the posterior says.
-2. A condition of DDXPlus severity 1 or 2 whose probability is at or above the threshold
-   for its severity (``policy.severe_plausible``) contributes its own care level, so a
-   dangerous condition that remains plausible keeps the level high.
-3. The most likely condition, and every condition at or above
-   ``policy.leading_min_probability``, contribute their care levels.
-4. A complaint outside the knowledge base contributes ``policy.outside_knowledge_level``;
-   a case with no symptom at all gets ``policy.no_symptoms_level``.
+1. Every hypothesis needs a care level: each condition its own (cited in its record),
+   "something else" the policy's ``other_level``.
+2. For each care level H more urgent than self-care, the *mass* of H is the probability
+   that the person has a condition needing H or something more urgent. The answer is the
+   least urgent level L such that, for every level H more urgent than L, the mass of H
+   stays below the threshold for H. Equivalently, from the most urgent level down, the
+   first level whose mass reaches its threshold; self-care when none does.
+3. Every red-flag rule that fires sets its own level; the answer is the most urgent of the
+   posterior's level and the red flags'.
+4. A case with no symptom at all gets ``no_symptoms_level``.
 
-The answer is the most urgent level contributed; every contribution is kept as a reason.
+Because the mass of a level only counts conditions needing that level, a posterior spread
+thinly over many unrelated severe conditions (each a few per cent) is not read as danger
+unless their sum reaches the threshold, and the open-world hypothesis takes the mass that
+a closed world would push onto the nearest severe condition.
+
+The reasons say why, and agree with each other: when a red flag sets the level, the red
+flags alone; otherwise the hypotheses that make up the mass of the level given (most
+likely first), so an emergency is never explained by an unrelated condition.
 """
 
 from __future__ import annotations
@@ -22,16 +31,27 @@ from typing import Literal
 
 import numpy as np
 
-from symptomatic._levels import CareLevel, most_urgent, urgency
+from symptomatic._levels import CARE_LEVELS, CareLevel, most_urgent, urgency
 from symptomatic.engine.compile import FloatArray
 from symptomatic.knowledge import KnowledgeBase, RedFlagRule
 
-ReasonKind = Literal["red_flag", "severe_plausible", "likely", "outside_knowledge", "no_symptoms"]
+__all__ = ["ReasonKind", "TriageDecision", "TriageReason", "level_masses", "triage"]
+
+ReasonKind = Literal[
+    "red_flag", "likely", "possible", "something_else", "outside_knowledge", "no_symptoms"
+]
+
+#: Most contributing hypotheses named as reasons for a level set by the posterior.
+MAX_CONTRIBUTORS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class TriageReason:
-    """Why a level was reached: a red-flag rule id or a condition id, with its level."""
+    """Why a level was reached: a red-flag rule id or a condition id, with its level.
+
+    ``kind`` is ``"likely"`` for the most likely condition of the whole differential and
+    ``"possible"`` for another condition that makes up the level's mass.
+    """
 
     kind: ReasonKind
     ref: str | None
@@ -43,6 +63,37 @@ class TriageReason:
 class TriageDecision:
     level: CareLevel
     reasons: tuple[TriageReason, ...]
+    #: The level the posterior alone gives (None without one), before red flags.
+    posterior_level: CareLevel | None = None
+
+
+def hypothesis_urgency(kb: KnowledgeBase, n_hypotheses: int) -> np.ndarray:
+    """The urgency index (0 = ambulance) of every hypothesis, "something else" last."""
+    levels = [urgency(c.care_level) for c in kb.conditions]
+    levels += [urgency(kb.policy.other_level)] * (n_hypotheses - len(levels))
+    return np.array(levels, dtype=np.intp)
+
+
+def level_masses(kb: KnowledgeBase, probs: FloatArray) -> FloatArray:
+    """For each level (most urgent first), P(a hypothesis needing it or more urgent).
+
+    Works on one posterior (H,) or many (n, H); returns (5,) or (n, 5).
+    """
+    urg = hypothesis_urgency(kb, probs.shape[-1])
+    onehot = np.zeros((probs.shape[-1], len(CARE_LEVELS)))
+    onehot[np.arange(len(urg)), urg] = 1.0
+    out: FloatArray = np.cumsum(probs @ onehot, axis=-1)
+    return out
+
+
+def posterior_level(kb: KnowledgeBase, probs: FloatArray) -> CareLevel:
+    """Rule 2 of the module docstring."""
+    masses = level_masses(kb, probs)
+    thresholds = kb.policy.thresholds
+    for k, level in enumerate(CARE_LEVELS[:-1]):
+        if masses[k] >= thresholds[level]:
+            return level
+    return CARE_LEVELS[-1]
 
 
 def triage(
@@ -53,25 +104,59 @@ def triage(
     outside_knowledge: bool = False,
     extra: Collection[TriageReason] = (),
 ) -> TriageDecision:
-    """The care level for a posterior ``probs`` over the knowledge base's conditions (None:
-    no differential) and the red-flag rules that ``fired``."""
+    """The care level for a posterior ``probs`` over the hypotheses (None: no symptoms)
+    and the red-flag rules that ``fired``."""
     policy = kb.policy
-    reasons: list[TriageReason] = [TriageReason("red_flag", r.id, r.level) for r in fired]
-    reasons.extend(extra)
+    flags = [TriageReason("red_flag", r.id, r.level) for r in fired]
+    flags.extend(extra)
+    levels: list[CareLevel] = [r.level for r in flags]
+    contributors: list[TriageReason] = []
+    post: CareLevel | None = None
     if probs is not None:
-        thresholds = policy.severe_plausible
-        leading = policy.leading_min_probability
-        probs = probs[: len(kb.conditions)]
-        top = int(np.argmax(probs))
-        for i, c in enumerate(kb.conditions):
-            p = float(probs[i])
-            if c.severity in thresholds and p >= thresholds[c.severity]:
-                reasons.append(TriageReason("severe_plausible", c.id, c.care_level, p))
-            elif i == top or p >= leading:
-                reasons.append(TriageReason("likely", c.id, c.care_level, p))
+        post = posterior_level(kb, probs)
+        levels.append(post)
+        contributors = _contributors(kb, probs, post)
     if outside_knowledge:
-        reasons.append(TriageReason("outside_knowledge", None, policy.outside_knowledge_level))
-    if not reasons:
-        reasons.append(TriageReason("no_symptoms", None, policy.no_symptoms_level))
-    reasons.sort(key=lambda r: (urgency(r.level), -(r.probability or 1.0)))
-    return TriageDecision(most_urgent([r.level for r in reasons]), tuple(reasons))
+        levels.append(policy.other_level)
+        contributors.append(TriageReason("outside_knowledge", None, policy.other_level))
+    if not levels:
+        level = policy.no_symptoms_level
+        return TriageDecision(level, (TriageReason("no_symptoms", None, level),), None)
+    level = most_urgent(levels)
+    if flags and urgency(level) < urgency(post or CARE_LEVELS[-1]):
+        # A red flag set the level: it alone explains it.
+        reasons = [r for r in flags if r.level == level] + [r for r in flags if r.level != level]
+    else:
+        reasons = flags + [r for r in contributors if r.level == level or not flags]
+    reasons.sort(key=lambda r: (r.kind not in ("red_flag",), urgency(r.level)))
+    return TriageDecision(level, tuple(reasons), post)
+
+
+def _contributors(kb: KnowledgeBase, probs: FloatArray, level: CareLevel) -> list[TriageReason]:
+    """The hypotheses that make up the mass of ``level`` (most likely first)."""
+    n_c = len(kb.conditions)
+    urg = hypothesis_urgency(kb, len(probs))
+    top = int(np.argmax(probs[:n_c])) if n_c else -1
+    if level == CARE_LEVELS[-1]:
+        own = [int(i) for i in np.argsort(-probs) if urg[i] == len(CARE_LEVELS) - 1]
+        members = own[:1] if own and probs[own[0]] >= 0.05 else [top] if top >= 0 else []
+    else:
+        k = urgency(level)
+        members = [int(i) for i in np.argsort(-probs) if urg[i] <= k]
+        need = kb.policy.thresholds[level]
+        taken, total = [], 0.0
+        for i in members:
+            taken.append(i)
+            total += float(probs[i])
+            if total >= need or len(taken) == MAX_CONTRIBUTORS:
+                break
+        members = taken
+    out = []
+    for i in members:
+        p = round(float(probs[i]), 4)
+        if i >= n_c:
+            out.append(TriageReason("something_else", None, kb.policy.other_level, p))
+        else:
+            kind: ReasonKind = "likely" if i == top else "possible"
+            out.append(TriageReason(kind, kb.conditions[i].id, kb.conditions[i].care_level, p))
+    return out

@@ -110,9 +110,8 @@ def _red_flags(doc: Mapping[str, Any]) -> tuple[RedFlagRule, ...]:
 
 def _policy(doc: Mapping[str, Any]) -> TriagePolicy:
     return TriagePolicy(
-        severe_plausible={int(k): float(v) for k, v in doc["severe_plausible"].items()},
-        leading_min_probability=float(doc["leading_min_probability"]),
-        outside_knowledge_level=doc["outside_knowledge_level"],
+        thresholds={k: float(v) for k, v in doc["thresholds"].items()},
+        other_level=doc["other_level"],
         no_symptoms_level=doc["no_symptoms_level"],
         raw=dict(doc),
     )
@@ -167,6 +166,7 @@ def _assemble(
                 id=v["id"],
                 aliases={k: tuple(a) for k, a in v.get("aliases", {}).items()},
                 label=dict(v["label"]),
+                sex=v.get("sex"),
             )
             for v in values
         }

@@ -83,6 +83,7 @@ class Value:
     id: str
     aliases: Mapping[str, tuple[str, ...]]
     label: Mapping[str, str]
+    sex: str | None = None  # a body part of one sex only (not offered to the other)
 
 
 @public
@@ -153,9 +154,8 @@ class RedFlagRule:
 class TriagePolicy:
     """How the posterior sets the care level (see :mod:`symptomatic.engine.triage`)."""
 
-    severe_plausible: Mapping[int, float]
-    leading_min_probability: float
-    outside_knowledge_level: CareLevel
+    thresholds: Mapping[str, float]  # care level -> threshold on its mass
+    other_level: CareLevel
     no_symptoms_level: CareLevel
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 

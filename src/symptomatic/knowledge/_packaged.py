@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "3d56b29a65067371db5539447dd25b16f9ae0e71906fdc08576069bf119ccc8e"
+MANIFEST_SHA256 = "6b97a8f63ce2418b86ddac8f191a3de6f88669125c398688a85b77ca3d058554"

@@ -100,6 +100,7 @@ class ValueEntry(Strict):
     id: Slug
     aliases: dict[Slug, list[Text]] = {}
     label: LangText
+    sex: Literal["male", "female"] | None = None  # a body part of one sex only
 
 
 class VocabularyFile(Strict):
@@ -217,12 +218,21 @@ class RedFlagsFile(Strict):
 
 
 # ---- triage_policy.json ------------------------------------------------------------------
+class Thresholds(Strict):
+    """One threshold per care level more urgent than self-care, each in (0, 1]."""
+
+    emergency_ambulance: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    emergency: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    consultation_24: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    consultation: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+
+
 class TriagePolicyFile(Strict):
     about: Text
-    severe_plausible: dict[Annotated[str, Field(pattern=r"^[1-5]$")], Prob]
-    leading_min_probability: Prob
-    outside_knowledge_level: CareLevel
+    thresholds: Thresholds
+    other_level: CareLevel
     no_symptoms_level: CareLevel
+    chosen_on: Text
 
 
 # ---- calibration.json (generated) --------------------------------------------------------

@@ -178,8 +178,12 @@ def _lexicon(doc: Mapping[str, Any]) -> Lexicon:
 
 
 def _context(doc: Mapping[str, Any]) -> Context:
+    # "X is fine / normal" says X is not there (a cue after X). Question cues ("could it
+    # be", "I'm scared it's") are read by parse itself, over whole words.
+    rules = [ContextRule(r["cue"], r["category"], r["direction"]) for r in doc["rules"]]
+    rules += [ContextRule(w, "negated", "backward") for w in doc.get("fine_words", ())]
     return Context(
-        rules=tuple(ContextRule(r["cue"], r["category"], r["direction"]) for r in doc["rules"]),
+        rules=tuple(rules),
         relatives={k: tuple(v) for k, v in doc.get("relatives", {}).items()},
         pseudo=tuple(doc.get("pseudo", ())),
         terminate=tuple(doc.get("terminate", ())),

@@ -28,8 +28,10 @@ Every span in the result indexes the text as the person wrote it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
 
 from symptomatic._errors import TextInputError
@@ -42,6 +44,7 @@ from symptomatic.language.text.match import Match, compiled, scan
 from symptomatic.language.text.normalise import Normalised, normalise
 from symptomatic.language.text.quantities import Duration, read_numbers
 from symptomatic.language.text.tokens import Token, tokenize
+from symptomatic.language.text.tokens import words as tokens_of
 
 __all__ = ["MAX_CHARS", "Duration", "ParseResult", "parse"]
 
@@ -144,7 +147,7 @@ def parse(
     findings = to_findings(kb, roles, main, all_toks, clean, data.quantities.sides)
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)
-    findings = resolve(kb, findings)
+    findings = _not_in_questions(kb, resolve(kb, findings), clean, data.context.question_cues)
     possible = {(m.start, m.end) for m in main if "possible" in m.cats and not (_NOT_SAID & m.cats)}
     hedged = [f for f in findings if f.status == "unknown" and f.span in possible]
     said = frozenset(
@@ -186,6 +189,48 @@ def parse(
         age_in_text=numbers.age,
         text=text,
     )
+
+
+_CLAUSE = re.compile(r"[^.;!?\n]*[.;!?\n]?")
+
+
+@lru_cache(maxsize=8)
+def _question_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = sorted({" ".join(tokens_of(c)) for c in cues if tokens_of(c)}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def _not_in_questions(
+    kb: KnowledgeBase, findings: list[Finding], text: str, cues: tuple[str, ...]
+) -> list[Finding]:
+    """Drop the illnesses and risk factors (history evidences) named in a question or a
+    worry ("could it be the flu?", "I'm scared it's cancer"): naming one is not having it.
+    Symptoms said in a question still count ("is a cough for 3 weeks normal?")."""
+    history = [f for f in findings if f.span and kb.evidence_by_id[f.evidence].history]
+    if not history:
+        return findings
+    pattern = _question_pattern(cues)
+    asked: list[tuple[int, int]] = []
+    for m in _CLAUSE.finditer(text):
+        clause = m.group()
+        if not clause.strip():
+            continue
+        plain = " ".join(tokens_of(clause))
+        if clause.rstrip().endswith("?") or (pattern is not None and pattern.search(plain)):
+            asked.append((m.start(), m.end()))
+    if not asked:
+        return findings
+    return [
+        f
+        for f in findings
+        if not (
+            f.span
+            and kb.evidence_by_id[f.evidence].history
+            and any(a <= f.span[0] < b for a, b in asked)
+        )
+    ]
 
 
 def _phrases(found: list[Match], lex: Sequence[Match], n: int) -> list[Match]:

@@ -30,7 +30,79 @@ def _source(text: str) -> str:
     return f"{SOURCE}: {text}" if not text.startswith(f"{SOURCE}:") else text
 
 
-def build(folder: Path, vocabulary: dict[str, Any], sites: dict[str, list[str]], wanted: list[str]) -> dict[str, Any]:
+def likelihood_entry(
+    cid: str,
+    eid: str,
+    entry: dict[str, Any],
+    evidences: dict[str, Any],
+    sites: dict[str, list[str]],
+) -> dict[str, Any]:
+    """One hand-specified figure as a record's likelihood entry (sites spread over their
+    location values, 5 % over every location; choice shares normalised)."""
+    if eid not in evidences:
+        raise SystemExit(f"expert/{cid}: unknown evidence {eid}")
+    src = _source(entry["source"])
+    if "p" in entry:
+        return {"p": float(entry["p"]), "source": src}
+    ev = evidences[eid]
+    if eid in LOCATIONS:
+        values = ev["values"]
+        dist = dict.fromkeys(values, LOCATION_LEAK / len(values))
+        given = entry.get("sites") or entry["values"]
+        total = sum(given.values())
+        for site, share in given.items():
+            if site not in sites:
+                raise SystemExit(f"expert/{cid}: unknown site {site}")
+            for v in sites[site]:
+                dist[v] += (1 - LOCATION_LEAK) * (share / total) / len(sites[site])
+    else:
+        choices = [str(i) for i in range(11)] if ev.get("scale") else ev["values"]
+        given = {str(k): float(q) for k, q in entry["values"].items()}
+        for k in given:
+            if k not in choices:
+                raise SystemExit(f"expert/{cid}: {eid} has no value {k}")
+        total = sum(given.values())
+        dist = {k: given.get(k, 0.0) / total for k in choices}
+    return {
+        "values": {v: round(q, 6) for v, q in dist.items() if q >= 1e-6},
+        "source": src,
+    }
+
+
+def overlay(
+    records: dict[str, Any],
+    path: Path,
+    vocabulary: dict[str, Any],
+    sites: dict[str, list[str]],
+) -> int:
+    """Add the hallmark findings of ``path`` (``curated/hallmarks.json``) to the records of
+    conditions whose source is not DDXPlus (never mixing figures into DDXPlus's own);
+    returns how many figures were set."""
+    if not path.is_file():
+        return 0
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    evidences = {e["id"]: e for e in vocabulary["evidences"]}
+    n = 0
+    for cid, entries in doc["conditions"].items():
+        record = records.get(cid)
+        if record is None or record["source"] == "ddxplus":
+            continue
+        for eid, entry in entries.items():
+            record["likelihood"][eid] = likelihood_entry(cid, eid, entry, evidences, sites)
+            n += 1
+    return n
+
+
+def build(
+    folder: Path,
+    vocabulary: dict[str, Any],
+    sites: dict[str, list[str]],
+    wanted: list[str],
+    *,
+    eras: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Records of the ``wanted`` conditions. ``eras`` picks, per condition with figures
+    for several eras (COVID-19 variants), the era to build (default: the file's own)."""
     evidences = {e["id"]: e for e in vocabulary["evidences"]}
     records: dict[str, Any] = {}
     for cid in wanted:
@@ -39,35 +111,18 @@ def build(folder: Path, vocabulary: dict[str, Any], sites: dict[str, list[str]],
             raise SystemExit(f"expert: no file for {cid} ({path})")
         doc = json.loads(path.read_text(encoding="utf-8"))
         likelihood: dict[str, Any] = {}
-        for eid, entry in doc["likelihood"].items():
-            if eid not in evidences:
-                raise SystemExit(f"expert/{cid}: unknown evidence {eid}")
-            src = _source(entry["source"])
-            if "p" in entry:
-                likelihood[eid] = {"p": float(entry["p"]), "source": src}
-                continue
-            ev = evidences[eid]
-            if eid in LOCATIONS:
-                values = ev["values"]
-                dist = dict.fromkeys(values, LOCATION_LEAK / len(values))
-                total = sum(entry["values"].values())
-                for site, share in entry["values"].items():
-                    if site not in sites:
-                        raise SystemExit(f"expert/{cid}: unknown site {site}")
-                    for v in sites[site]:
-                        dist[v] += (1 - LOCATION_LEAK) * (share / total) / len(sites[site])
-            else:
-                choices = [str(i) for i in range(11)] if ev.get("scale") else ev["values"]
-                given = {str(k): float(q) for k, q in entry["values"].items()}
-                for k in given:
-                    if k not in choices:
-                        raise SystemExit(f"expert/{cid}: {eid} has no value {k}")
-                total = sum(given.values())
-                dist = {k: given.get(k, 0.0) / total for k in choices}
-            likelihood[eid] = {
-                "values": {v: round(q, 6) for v, q in dist.items() if q >= 1e-6},
-                "source": src,
-            }
+        # ``extra_likelihood`` holds per-option figures of choice questions (e.g. how often
+        # the pain is tearing); normalised to value shares like every other choice answer.
+        entries = {**doc.get("extra_likelihood", {}), **doc["likelihood"]}
+        era_doc = doc.get("eras", {})
+        era = (eras or {}).get(cid, era_doc.get("default"))
+        if era_doc and era != era_doc.get("default"):
+            if era not in era_doc:
+                known = [k for k in era_doc if k not in ("default", "about")]
+                raise SystemExit(f"expert/{cid}: no era {era!r}; known: {known}")
+            entries.update(era_doc[era])
+        for eid, entry in entries.items():
+            likelihood[eid] = likelihood_entry(cid, eid, entry, evidences, sites)
         record: dict[str, Any] = {
             "source": SOURCE,
             "source_ref": cid,

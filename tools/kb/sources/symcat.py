@@ -125,7 +125,9 @@ def visit_shares(
     log_n = {c: float(x[ci[c]]) for c in conds}
     log_s = {s: float(x[len(conds) + si[s]]) for s in syms}
     z = math.log(sum(math.exp(v) for v in log_n.values()))
-    out: dict[str, tuple[float, str]] = {c: (math.exp(v - z), "estimated") for c, v in log_n.items()}
+    out: dict[str, tuple[float, str]] = {
+        c: (math.exp(v - z), "estimated") for c, v in log_n.items()
+    }
     smallest = {
         s: min(cv["probability"] for cv in sv["common_causes"].values())
         for s, sv in symptoms.items()
@@ -250,16 +252,31 @@ def build(
                 "source": SOURCE,
             }
         age = [
-            _odds_log(sum(wi * float(conditions[s]["age"][k]["odds"]) for s, wi in zip(slugs, w, strict=True)))
+            _odds_log(
+                sum(
+                    wi * float(conditions[s]["age"][k]["odds"])
+                    for s, wi in zip(slugs, w, strict=True)
+                )
+            )
             for k in AGE_KEYS
         ]
-        male = sum(wi * float(conditions[s]["sex"]["sex-male"]["odds"]) for s, wi in zip(slugs, w, strict=True))
-        female = sum(wi * float(conditions[s]["sex"]["sex-female"]["odds"]) for s, wi in zip(slugs, w, strict=True))
-        prior_p = sum(
-            shares[s][0] * (0.5 if shares[s][1] == "upper-bound" else 1.0) for s in slugs if s in shares
+        male = sum(
+            wi * float(conditions[s]["sex"]["sex-male"]["odds"])
+            for s, wi in zip(slugs, w, strict=True)
         )
-        how = "visit share recovered from the two SymCat tables" if "estimated" in kinds else (
-            "half the upper bound on its visit share (never among a symptom's top causes)"
+        female = sum(
+            wi * float(conditions[s]["sex"]["sex-female"]["odds"])
+            for s, wi in zip(slugs, w, strict=True)
+        )
+        prior_p = sum(
+            shares[s][0] * (0.5 if shares[s][1] == "upper-bound" else 1.0)
+            for s in slugs
+            if s in shares
+        )
+        how = (
+            "visit share recovered from the two SymCat tables"
+            if "estimated" in kinds
+            else ("half the upper bound on its visit share (never among a symptom's top causes)")
         )
         records[cid] = {
             "source": SOURCE,

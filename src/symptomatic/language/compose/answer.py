@@ -34,9 +34,9 @@ __all__ = [
     "outside_reason",
     "render",
     "sections",
+    "something_else_reason",
     "summary",
     "triage_reason",
-    "unexplained_reason",
 ]
 
 #: The parts of an answer, in reading order for the non-urgent levels.
@@ -96,12 +96,12 @@ def outside_reason(terms: Sequence[str], lang: str) -> str:
     return str(answers(lang)["outside"]).format(items=join(terms, lang))
 
 
+def something_else_reason(lang: str) -> str:
+    return str(answers(lang)["something_else"])
+
+
 def no_symptoms_reason(lang: str) -> str:
     return str(answers(lang)["no_symptoms"])
-
-
-def unexplained_reason(name: str, labels: Sequence[str], lang: str) -> str:
-    return str(answers(lang)["unexplained"]).format(name=name, items=join(labels, lang))
 
 
 def triage_reason(kb: KnowledgeBase, reason: ReasonLike, lang: str) -> str:
@@ -112,12 +112,16 @@ def triage_reason(kb: KnowledgeBase, reason: ReasonLike, lang: str) -> str:
             if rule.id == reason.ref:
                 return rule.reason[lang]
         return str(reason.ref)
-    if reason.kind in ("likely", "severe_plausible") and reason.ref is not None:
-        name = kb.condition_by_id[reason.ref].name[lang]
-        if reason.kind == "likely":
-            return str(p["reason_likely"]).format(name=name)
+    if reason.kind in ("likely", "possible") and reason.ref is not None:
+        cond = kb.condition_by_id[reason.ref]
+        name = cond.name[lang]
+        key = "reason_likely" if reason.kind == "likely" else "reason_possible"
+        if cond.care_level == "self_care":
+            key += "_self_care"
         pct = max(1, round(100 * (reason.probability or 0.0)))
-        return str(p["reason_severe"]).format(name=name, pct=pct)
+        return str(p[key]).format(name=name, pct=pct)
+    if reason.kind == "something_else":
+        return str(p["reason_something_else"])
     if reason.kind == "outside_knowledge":
         return str(p["reason_outside"])
     if reason.kind == "no_symptoms":

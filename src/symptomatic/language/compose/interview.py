@@ -89,8 +89,10 @@ def question(
     remaining: int,
     gain: float,
     conditions: Sequence[str] = (),
+    sex: str | None = None,
 ) -> Question:
-    """The :class:`Question` for ``evidence``, worded in ``lang``."""
+    """The :class:`Question` for ``evidence``, worded in ``lang``; for a person of ``sex``,
+    body parts of the other sex are not offered."""
     words = interview_words(lang)
     ev = kb.evidence_by_id[evidence]
     kind: QuestionKind = "scale" if ev.scale else ev.kind
@@ -108,7 +110,8 @@ def question(
         ends = {"0": f"0 ({low})", "10": f"10 ({high})"}
         choices = (*(Choice(v, ends.get(v, v)) for v in ev.choices), dont_know)
     else:
-        choices = (*(Choice(v, kb.values[v].label[lang]) for v in ev.values), dont_know)
+        offered = [v for v in ev.values if sex is None or kb.values[v].sex in (None, sex)]
+        choices = (*(Choice(v, kb.values[v].label[lang]) for v in offered), dont_know)
     return Question(
         evidence=ev.id,
         kind=kind,

@@ -204,15 +204,20 @@ def to_findings(
         if any(k == "rad" for k, _ in m.items):
             rads.setdefault(m.clause, []).append(m.first)
     for m in main:
-        locs = sorted({v for k, vs in m.items if k == "loc" for v in vs})
-        if not locs:
+        if not any(k == "loc" for k, _ in m.items):
             continue
+        locs = sorted({v for k, vs in m.items if k == "loc" for v in vs})
         p = located.nearest(m)
         if p is None:
             continue
         pm, (code, status) = p
         if "family" in pm.cats or context_status(pm.cats, False) is None:
             continue
+        own = context_status(m.cats, False)
+        if own is None:
+            continue  # a place named in a question or a hypothesis
+        if own == "absent":
+            status = "absent"  # "my chest is fine": not there
         target = roles.location_of[code]
         if code in roles.radiation_of and any(
             pm.last < r < m.first for r in rads.get(m.clause, ())
@@ -224,6 +229,10 @@ def to_findings(
     return out
 
 
+def _start(t: Token) -> int:
+    return t.start
+
+
 def _side(
     kb: KnowledgeBase,
     all_toks: Sequence[Token],
@@ -232,9 +241,8 @@ def _side(
     sides: Mapping[str, tuple[str, ...]],
 ) -> tuple[str, ...]:
     """Keep the left or right values when "left"/"right" is said next to the location."""
-    starts = [t.start for t in all_toks]
-    first = bisect.bisect_left(starts, m.start)
-    last = bisect.bisect_right(starts, m.end - 1) - 1
+    first = bisect.bisect_left(all_toks, m.start, key=_start)
+    last = bisect.bisect_right(all_toks, m.end - 1, key=_start) - 1
     near = {all_toks[k].norm for k in range(max(0, first - 3), min(len(all_toks), last + 3))}
     for side, words in sides.items():
         if near & set(words):

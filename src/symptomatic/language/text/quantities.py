@@ -139,6 +139,7 @@ def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | No
     """
     p = _patterns(lang)
     q = p.q
+    digits = any(c.isdigit() for c in text)
     found: list[Finding] = []
     spans: list[tuple[int, int]] = []
     covered = bytearray(len(text) + 1)  # positions inside a temperature already read
@@ -156,18 +157,18 @@ def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | No
             Finding(fever, status, None, span=(start, end), text=text[start:end], source="text")
         )
 
-    for m in p.temp_unit.finditer(text):
+    for m in p.temp_unit.finditer(text) if digits else ():
         unit = next((g for g in m.groups()[1:] if g), "")
         written = m.group()
         if not unit and "°" not in written and "º" not in written and "degr" not in written.lower():
             continue
         temperature(m.start(1), m.end(), m.group(1), unit)
-    for rx in (p.temp_after, p.temp_word):
+    for rx in (p.temp_after, p.temp_word) if digits else ():
         for m in rx.finditer(text):
             temperature(m.start(1), m.end(), m.group(1), "")
-    for m in _BARE_TEMP.finditer(text):
+    for m in _BARE_TEMP.finditer(text) if digits else ():
         temperature(m.start(), m.end(), f"{m.group(1)}.{m.group(2)}", "c")
-    if intensity is not None:
+    if intensity is not None and digits:
         for m in p.pain_scale.finditer(text):
             n = int(m.group(1))
             if 0 <= n <= 10:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["FUZZY_MIN_LEN", "Speller", "Token", "norm_word", "tokenize", "words"]
 
 FUZZY_MIN_LEN = 5
+SUBSTITUTION_MIN_LEN = 7
 _WORD = re.compile(r"[^\W_]+")
 _HARD_BOUNDARY = re.compile(r"[;!?\n]|\.(?!\d)")
 
@@ -36,16 +37,16 @@ def words(text: str) -> list[str]:
     return [norm_word(m.group()) for m in _WORD.finditer(text)]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word: its normalised (and spelling-corrected) form and where it is."""
+class Token(NamedTuple):
+    """One word: its normalised (and spelling-corrected) form and where it is (a named
+    tuple: a long text makes one per word, and tuples are the cheapest to make)."""
 
     norm: str
     start: int
     end: int
     clause: int
     comma_before: bool
-    index: int  # position among all tokens
+    position: int  # among all tokens
 
 
 class Speller:
@@ -59,8 +60,18 @@ class Speller:
                 for i in range(len(w)):
                     deletions.setdefault(w[:i] + w[i + 1 :], set()).add(w)
         self._deletions = {k: tuple(sorted(v)) for k, v in deletions.items()}
+        self._seen: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
+        """``word``, or the one known word one edit away (remembered per word)."""
+        hit = self._seen.get(word)
+        if hit is None:
+            hit = self._correct(word)
+            if len(self._seen) < 50_000:
+                self._seen[word] = hit
+        return hit
+
+    def _correct(self, word: str) -> str:
         vocab = self.vocab
         if word in vocab or len(word) < FUZZY_MIN_LEN or not word.isalpha():
             return word
@@ -72,36 +83,54 @@ class Speller:
             found.update(self._deletions.get(d, ()))
             if d in vocab and len(d) >= FUZZY_MIN_LEN:
                 found.add(d)
-        found = {w for w in found if w[0] == word[0] and abs(len(w) - len(word)) <= 1}
+        found = {w for w in found if w[0] == word[0] and _one_edit(word, w)}
         if not found:
             return word
         return min(found, key=lambda w: (abs(len(w) - len(word)), w))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one deletion, insertion, substitution or swap of neighbours
+    (the symmetric-deletion index also proposes words two edits away: "sticky"/"sickly")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        # A changed letter makes another everyday word too easily ("sticky"/"sticks"):
+        # only in long words.
+        return (len(diff) == 1 and len(a) >= SUBSTITUTION_MIN_LEN) or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
 
 
 def tokenize(text: str, speller: Speller | None = None) -> list[Token]:
     """The words of ``text`` with their clause number and whether a comma precedes them."""
     boundaries = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
     out: list[Token] = []
+    seen: dict[str, str] = {}
     clause, b, last_end = 0, 0, 0
     for i, m in enumerate(_WORD.finditer(text)):
         while b < len(boundaries) and boundaries[b] < m.start():
             if boundaries[b] >= last_end:
                 clause += 1
             b += 1
-        norm = norm_word(m.group())
-        if speller is not None:
-            norm = speller.correct(norm)
-        out.append(
-            Token(
-                norm=norm,
-                start=m.start(),
-                end=m.end(),
-                clause=clause,
-                comma_before="," in text[last_end : m.start()],
-                index=i,
-            )
-        )
-        last_end = m.end()
+        norm = seen.get(m.group())
+        if norm is None:
+            norm = norm_word(m.group())
+            if speller is not None:
+                norm = speller.correct(norm)
+            seen[m.group()] = norm
+        start, end = m.span()
+        out.append(Token(norm, start, end, clause, text.find(",", last_end, start) >= 0, i))
+        last_end = end
     return out
 
 
