@@ -21,12 +21,41 @@ also holds the series and its first, last and largest value.
 
     .venv/bin/python tools/bench_load.py [--seconds 20] [--connections 32] [--workers 2]
     .venv/bin/python tools/bench_load.py --soak 300 [--connections 32]
+
+Other modes (each prints one JSON object; the figures in the robustness report come from
+them):
+
+``--body structured|text|interview``
+    the request driven: two structured findings, a short sentence of text, or (default, as
+    in BENCHMARKS.md) findings plus interview answers.
+``--kill-worker-at SECONDS``
+    during the load run, ``kill -9`` one worker of the server at that time; reports wrk's
+    failed requests, the failures seen by a probe that opens a new connection every 20 ms
+    (and when the last one happened), and when the server had a new worker up and ready.
+``--slow-clients N``
+    no load: open N connections to the server, a third sending nothing, a third trickling
+    headers, a third trickling a body (a byte a second each), and report how many the
+    server dropped and when (``--client-timeout`` sets the server's deadline, default 15 s),
+    and the latency of a normal request while they are open.
+``--text-cost``
+    no load: the cost of the worst text for the parser (5,000 characters of "no fever, no
+    fever, ...") against a normal sentence through ``POST /v1/parse``, as a multiple.
+``--schemathesis``
+    no load: ``schemathesis run --checks all`` (every phase, positive and negative data)
+    against the server; reports cases run and failures.
+
+    .venv/bin/python tools/bench_load.py --seconds 30 --connections 128 --body text
+    .venv/bin/python tools/bench_load.py --seconds 30 --connections 32 --kill-worker-at 10
+    .venv/bin/python tools/bench_load.py --slow-clients 1000
+    .venv/bin/python tools/bench_load.py --text-cost
+    .venv/bin/python tools/bench_load.py --schemathesis --max-examples 100
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -50,6 +79,21 @@ CASE = {
         {"evidence": "runny-nose", "status": "present"},
     ],
 }
+BODIES: dict[str, dict[str, Any]] = {
+    "interview": CASE,
+    "structured": {
+        "age": 30,
+        "sex": "female",
+        "findings": [{"evidence": "fever"}, {"evidence": "cough"}],
+    },
+    "text": {
+        "age": 30,
+        "sex": "female",
+        "text": "I have had a fever and a dry cough since yesterday",
+    },
+}
+NORMAL_TEXT = "I have had a fever and a dry cough since yesterday, and my throat hurts"
+WORST_TEXT = ("no fever, " * 500)[:5000]
 TARGET_RPS = 1500.0
 TARGET_P99_MS = 50.0
 MAX_SECONDS = 120
@@ -191,10 +235,15 @@ class Sampler:
 
 
 def run_wrk(
-    url: str, seconds: int, connections: int, threads: int, sampler: Sampler | None = None
+    url: str,
+    seconds: int,
+    connections: int,
+    threads: int,
+    sampler: Sampler | None = None,
+    body: dict[str, Any] = CASE,
 ) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(LUA % json.dumps(CASE))
+        f.write(LUA % json.dumps(body))
         script = f.name
     cmd = [
         "wrk",
@@ -227,15 +276,21 @@ def run_wrk(
         "latency_p99_ms": round(raw["p99_us"] / 1000, 2),
         "latency_max_ms": round(raw["max_us"] / 1000, 2),
         "errors": raw["socket_errors"] + raw["non_2xx"],
+        "socket_errors": raw["socket_errors"],
+        "non_2xx": raw["non_2xx"],
     }
 
 
 async def _httpx_load(
-    url: str, seconds: int, connections: int, sampler: Sampler | None = None
+    url: str,
+    seconds: int,
+    connections: int,
+    sampler: Sampler | None = None,
+    case: dict[str, Any] = CASE,
 ) -> dict[str, Any]:
     import httpx
 
-    body = json.dumps(CASE).encode()
+    body = json.dumps(case).encode()
     headers = {"content-type": "application/json"}
     latencies: list[float] = []
     errors = 0
@@ -285,6 +340,301 @@ def _client_cpu_s(use_wrk: bool) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def start_server(
+    workers: int, env: dict[str, str] | None = None, log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``symptomatic serve`` on a free loopback port (stderr to ``log`` if given)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    exe = Path(sys.executable).with_name("symptomatic")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "symptomatic.cli"]
+    cmd += ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    err = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115
+    server = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
+    wait_ready(url, timeout=60)
+    return server, url
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def post(url: str, path: str, body: dict[str, Any], timeout: float = 10) -> tuple[int, float]:
+    """Status and seconds of one POST on a new connection (status 0: no answer)."""
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        url + path, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
+    )
+    t0 = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            r.read()
+            status = int(r.status)
+    except urllib.error.HTTPError as e:
+        status = int(e.code)
+    except OSError:
+        status = 0
+    return status, time.perf_counter() - t0
+
+
+def worker_pids(master: int) -> list[int]:
+    """The uvicorn worker processes under ``master`` (spawned children, not the tracker)."""
+    out = []
+    for pid in tree_pids(master):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"multiprocessing.spawn" in cmd and b"resource_tracker" not in cmd:
+            out.append(pid)
+    return sorted(out)
+
+
+def _warm(url: str, body: dict[str, Any]) -> None:
+    for _ in range(50):
+        post(url, "/v1/diagnosis", body)
+
+
+def kill_during_load(args: argparse.Namespace, body: dict[str, Any]) -> dict[str, Any]:
+    """Load with wrk; ``kill -9`` one worker at ``args.kill_worker_at`` seconds."""
+    import threading
+
+    log = Path(tempfile.mkdtemp()) / "server.log"
+    server, url = start_server(args.workers, log=log)
+    probe: list[tuple[float, int]] = []
+    events: dict[str, Any] = {}
+    stop = threading.Event()
+    try:
+        _warm(url, body)
+        before = worker_pids(server.pid)
+
+        def killer() -> None:
+            time.sleep(args.kill_worker_at)
+            victim = before[0]
+            ready0 = log.read_text().count("Application startup complete")
+            t_kill = time.monotonic()
+            os.kill(victim, signal.SIGKILL)
+            events.update(killed=victim, t_kill=t_kill)
+            while not stop.is_set() and time.monotonic() - t_kill < 60:
+                now = worker_pids(server.pid)
+                if "t_respawn" not in events and len(now) == len(before) and victim not in now:
+                    events["t_respawn"] = time.monotonic()
+                if log.read_text().count("Application startup complete") > ready0:
+                    events["t_ready"] = time.monotonic()
+                    break
+                time.sleep(0.02)
+
+        def prober() -> None:
+            while not stop.is_set():
+                status, _ = post(url, "/v1/diagnosis", body, timeout=5)
+                probe.append((time.monotonic(), status))
+                time.sleep(0.02)
+
+        threads = [threading.Thread(target=killer), threading.Thread(target=prober)]
+        for t in threads:
+            t.start()
+        stats = run_wrk(url, args.seconds, args.connections, args.threads, body=body)
+        stop.set()
+        for t in threads:
+            t.join(70)
+        after = worker_pids(server.pid)
+    finally:
+        stop.set()
+        stop_server(server)
+    t_kill = events.get("t_kill", 0.0)
+    failed = [t for t, status in probe if status != 200]
+    return {
+        "mode": "kill one worker (SIGKILL) during load",
+        "server": f"symptomatic serve --workers {args.workers}",
+        "killed_at_s": args.kill_worker_at,
+        **stats,
+        "probe_requests": len(probe),
+        "probe_failed": len(failed),
+        "probe_last_failure_after_kill_s": round(max(failed) - t_kill, 2) if failed else None,
+        "worker_respawned_after_s": round(events["t_respawn"] - t_kill, 2)
+        if "t_respawn" in events
+        else None,
+        "new_worker_ready_after_s": round(events["t_ready"] - t_kill, 2)
+        if "t_ready" in events
+        else None,
+        "workers_before": len(before),
+        "workers_after": len(after),
+    }
+
+
+def slow_clients(args: argparse.Namespace) -> dict[str, Any]:
+    """Open ``args.slow_clients`` slow or idle connections; when does the server drop them?"""
+    import selectors
+
+    env = {}
+    if args.client_timeout:
+        env["SYMPTOMATIC_CLIENT_TIMEOUT"] = str(args.client_timeout)
+    server, url = start_server(args.workers, env=env)
+    host, port = url.rsplit("/", 1)[1].split(":")
+    kinds = {
+        "idle": (b"", b""),
+        "trickled headers": (b"POST /v1/parse HTTP/1.1\r\n", b"x"),
+        "trickled body": (
+            b"POST /v1/parse HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+            b"content-length: 5000\r\n\r\n{",
+            b" ",
+        ),
+    }
+    names = list(kinds)
+    selector = selectors.DefaultSelector()
+    opened: dict[socket.socket, str] = {}
+    limit = 40.0
+    try:
+        for i in range(args.slow_clients):
+            kind = names[i % len(names)]
+            s = socket.create_connection((host, int(port)), timeout=10)
+            s.setblocking(False)
+            if kinds[kind][0]:
+                s.sendall(kinds[kind][0])
+            opened[s] = kind
+            selector.register(s, selectors.EVENT_READ)
+        start = time.monotonic()
+        dropped: dict[str, list[float]] = {k: [] for k in kinds}
+        latencies = []
+        next_trickle = start
+        while opened and time.monotonic() - start < limit:
+            now = time.monotonic()
+            if now >= next_trickle:
+                next_trickle = now + 1.0
+                for s, kind in opened.items():
+                    if kinds[kind][1]:
+                        with contextlib.suppress(OSError):
+                            s.send(kinds[kind][1])
+                latencies.append(post(url, "/v1/diagnosis", BODIES["structured"])[1])
+            for key, _ in selector.select(timeout=0.05):
+                sock = key.fileobj
+                assert isinstance(sock, socket.socket)
+                try:
+                    data = sock.recv(65536)
+                except OSError:
+                    data = b""
+                if data:
+                    continue
+                dropped[opened.pop(sock)].append(time.monotonic() - start)
+                selector.unregister(sock)
+                sock.close()
+        still_open = len(opened)
+        for sock in opened:
+            sock.close()
+    finally:
+        stop_server(server)
+    every = [t for times in dropped.values() for t in times]
+    every.sort()
+    latencies.sort()
+    return {
+        "mode": "slow and idle clients",
+        "server": f"symptomatic serve --workers {args.workers}",
+        "client_timeout_s": args.client_timeout or 15.0,
+        "connections": args.slow_clients,
+        "dropped": len(every),
+        "still_open_after_s": {"seconds": limit, "count": still_open},
+        "dropped_by_kind": {k: len(v) for k, v in dropped.items()},
+        "time_to_drop_s": {
+            "first": round(every[0], 2) if every else None,
+            "median": round(every[len(every) // 2], 2) if every else None,
+            "last": round(every[-1], 2) if every else None,
+        },
+        "normal_request_while_open_ms": {
+            "median": round(1000 * latencies[len(latencies) // 2], 1) if latencies else None,
+            "max": round(1000 * latencies[-1], 1) if latencies else None,
+        },
+    }
+
+
+def text_cost(args: argparse.Namespace, repeat: int = 30) -> dict[str, Any]:
+    """Median latency of /v1/parse for the worst text against a normal sentence."""
+    server, url = start_server(1)
+    try:
+        out: dict[str, Any] = {}
+        for name, text in (("normal", NORMAL_TEXT), ("worst", WORST_TEXT)):
+            post(url, "/v1/parse", {"text": text})
+            runs = [post(url, "/v1/parse", {"text": text}) for _ in range(repeat)]
+            times = sorted(t for _, t in runs)
+            out[name] = {
+                "chars": len(text),
+                "statuses": sorted({status for status, _ in runs}),
+                "median_ms": round(1000 * times[len(times) // 2], 2),
+                "max_ms": round(1000 * times[-1], 2),
+            }
+    finally:
+        stop_server(server)
+    return {
+        "mode": "worst-case text through POST /v1/parse (one worker, sequential)",
+        "worst_text": '"no fever, " repeated to 5,000 characters',
+        **out,
+        "multiple": round(out["worst"]["median_ms"] / out["normal"]["median_ms"], 1),
+    }
+
+
+SCHEMATHESIS_TOML = """
+[checks.negative_data_rejection]
+# a body over the size limit is refused with 413 before it is read: a rejection too
+expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429, "5xx"]
+"""
+
+
+def run_schemathesis(args: argparse.Namespace) -> dict[str, Any]:
+    """``schemathesis run --checks all`` against a live server."""
+    import re
+
+    exe = Path(sys.executable).with_name("schemathesis")
+    server, url = start_server(args.workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "schemathesis.toml"
+        config.write_text(SCHEMATHESIS_TOML)
+        cmd = [
+            str(exe),
+            "--config-file",
+            str(config),
+            "--no-color",
+            "run",
+            url + "/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            str(args.max_examples),
+            "--workers",
+            "2",
+            "--continue-on-failure",
+        ]
+        try:
+            t0 = time.monotonic()
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, timeout=3600)
+            elapsed = time.monotonic() - t0
+        finally:
+            stop_server(server)
+    out = done.stdout
+    cases = re.search(r"(\d+) generated", out)
+    found = re.search(r"(\d+) found (\d+) unique failures?", out)
+    return {
+        "mode": "schemathesis run --checks all (examples, coverage, fuzzing)",
+        "command": " ".join([*cmd[:2], "schemathesis.toml", *cmd[3:]]),
+        "exit_code": done.returncode,
+        "cases": int(cases.group(1)) if cases else None,
+        "failures": int(found.group(2)) if found else 0,
+        "seconds": round(elapsed, 1),
+        "summary": out[out.rfind("SUMMARY") :].strip()[-1500:] if "SUMMARY" in out else out[-1500:],
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -303,6 +653,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--workers", type=int, default=2, help="server worker processes")
     ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
+    ap.add_argument("--body", choices=sorted(BODIES), default="interview", help="request sent")
     ap.add_argument(
         "--quiet-wait",
         type=float,
@@ -310,40 +661,44 @@ def main() -> int:
         metavar="SECONDS",
         help="first wait up to this long for the machine to be idle (under 10%% busy)",
     )
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--kill-worker-at", type=float, metavar="SECONDS")
+    mode.add_argument("--slow-clients", type=int, metavar="N")
+    mode.add_argument("--text-cost", action="store_true")
+    mode.add_argument("--schemathesis", action="store_true")
+    ap.add_argument("--client-timeout", type=float, help="server deadline for --slow-clients")
+    ap.add_argument("--max-examples", type=int, default=100, help="for --schemathesis")
     args = ap.parse_args()
+    body = BODIES[args.body]
+    if args.kill_worker_at is not None:
+        if not shutil.which("wrk"):
+            raise SystemExit("--kill-worker-at needs wrk (apt-get install -y wrk)")
+        print(json.dumps(kill_during_load(args, body), indent=1))
+        return 0
+    if args.slow_clients:
+        print(json.dumps(slow_clients(args), indent=1))
+        return 0
+    if args.text_cost:
+        print(json.dumps(text_cost(args), indent=1))
+        return 0
+    if args.schemathesis:
+        print(json.dumps(run_schemathesis(args), indent=1))
+        return 0
     soak = max(0, min(args.soak, MAX_SOAK_SECONDS))
     seconds = soak if soak else max(1, min(args.seconds, MAX_SECONDS))
     waited = wait_quiet(args.quiet_wait) if args.quiet_wait > 0 else 0.0
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    exe = Path(sys.executable).with_name("symptomatic")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "symptomatic.cli"]
-    cmd += ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)]
-    server = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
     use_wrk = bool(args.client == "wrk" or (args.client == "auto" and shutil.which("wrk")))
+    server, url = start_server(args.workers)
     try:
-        wait_ready(url)
-        # warm up every worker (imports, question tables) before measuring
-        import urllib.request
-
-        for _ in range(50):
-            req = urllib.request.Request(
-                url + "/v1/diagnosis",
-                data=json.dumps(CASE).encode(),
-                headers={"content-type": "application/json"},
-            )
-            with urllib.request.urlopen(req, timeout=5) as r:
-                r.read()
+        _warm(url, body)  # every worker: imports, question tables
         rss_start = tree_rss_mb(server.pid)
         sampler = Sampler(server.pid, args.sample_every) if soak else None
         cpu0, client0, busy0 = tree_cpu_s(server.pid), _client_cpu_s(use_wrk), machine_busy_s()
         t0 = time.monotonic()
         if use_wrk:
-            stats = run_wrk(url, seconds, args.connections, args.threads, sampler)
+            stats = run_wrk(url, seconds, args.connections, args.threads, sampler, body=body)
         else:
-            stats = asyncio.run(_httpx_load(url, seconds, args.connections, sampler))
+            stats = asyncio.run(_httpx_load(url, seconds, args.connections, sampler, body))
         elapsed = time.monotonic() - t0
         server_cpu = tree_cpu_s(server.pid) - cpu0
         client_cpu = _client_cpu_s(use_wrk) - client0
@@ -352,14 +707,11 @@ def main() -> int:
             sampler.sample()
         rss_end = tree_rss_mb(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_server(server)
     cpus = os.cpu_count() or 1
     report: dict[str, Any] = {
         "endpoint": "POST /v1/diagnosis",
+        "body": args.body,
         "server": f"symptomatic serve --workers {args.workers} (127.0.0.1)",
         "mode": "soak" if soak else "benchmark",
         "seconds": seconds,

@@ -363,8 +363,6 @@ class Checker:
         if probs is None:
             return []
         known = probs[: model.n_conditions]
-        if outside and float(np.max(known)) < 0.5:
-            return []
         shown = np.zeros(len(model.evidence_ids))
         for f in a.case.findings:
             if f.status == "present":
@@ -405,6 +403,8 @@ class Checker:
             if -0.05 <= weight <= 0.05:
                 break  # strongest first: every later weight rounds as small or smaller
             kept = for_ if weight > 0.05 else against
+            if kept is for_ and self._hallmark_missing(ct, i):
+                continue
             if len(kept) == _REASONS_LOOKED_AT:
                 if len(for_) == len(against) == _REASONS_LOOKED_AT:
                     break
@@ -426,6 +426,18 @@ class Checker:
             reasons_for=tuple(for_),
             reasons_against=tuple(against),
         )
+
+    def _hallmark_missing(self, ct: Contribution, i: int) -> bool:
+        """True when ``ct`` is the absence of something condition ``i`` usually shows (at
+        least half of its people): never a reason *for* the condition, whatever quirk of
+        its source makes the numbers say so."""
+        model = self.model
+        if model.slot_value[ct.slot] != "absent":
+            return False
+        if ct.evidence in self.kb.conditions[i].hallmarks:
+            return True
+        present = model.slot_index[(ct.evidence, "present")]
+        return bool(np.exp(model.log_lik[present, i]) >= 0.5)
 
     def _triage_result(self, decision: TriageDecision, lang: str) -> TriageResult:
         from symptomatic.language.compose import answer as compose

@@ -51,9 +51,10 @@ def test_lay_findings_match_places_by_site() -> None:
     sites = {"head": ["forehead", "right-temple"], "belly": ["lower-right-part-of-the-belly"]}
     gold = {("pain", "present", None), ("pain-location", "present", "head")}
     found = {
-        ("pain", "present", None),
-        ("pain-location", "present", "right-temple"),
-        ("pain-location", "present", "lower-right-part-of-the-belly"),
+        ("pain", "present", None, (0, 4)),
+        ("pain-location", "present", "right-temple", (10, 18)),
+        ("pain-location", "present", "forehead", (10, 18)),  # one mention, two places
+        ("pain-location", "present", "lower-right-part-of-the-belly", (30, 35)),
     }
     out = score_findings([(gold, found)], sites)
     assert out["recall"] == 1.0  # the site "head" is found through "right-temple"

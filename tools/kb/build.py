@@ -239,6 +239,7 @@ def build(
             "sex": curated.get("sex"),
             "source": stats["source"],
             "source_ref": stats.get("source_ref"),
+            "hallmarks": curated.get("hallmarks") or None,
             "prior": stats["prior"],
             "age": stats.get("age"),
             "sex_log_ratio": stats.get("sex_log_ratio"),

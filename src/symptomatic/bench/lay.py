@@ -13,10 +13,11 @@ by case.
 
 * ``findings``: micro precision, recall and F1 of the parser's findings against the
   annotators'. A finding is (evidence, status, value). Annotators named body *sites*
-  (``head``, ``lower-belly``), the parser names precise places (``right-temple``): a
-  found place matches an annotated site that covers it (the site map in
-  ``lay_set_findings.json``), and an annotated site is found when any found place of the
-  same evidence and status lies in it.
+  (``head``, ``lower-belly``), the parser names precise places (``right-temple``,
+  ``forehead``...): the places the parser reads in one mention ("headache") count as one
+  found finding, right when one of them lies in an annotated site of the same evidence
+  and status (the site map in ``lay_set_findings.json``); an annotated site is found when
+  any found place of the same evidence and status lies in it.
 * ``top1`` / ``top3``: for descriptions of conditions in the base, the share whose gold
   condition is first / in the first three of the differential from the text alone (with
   the age and sex the writer gave); ``top3_by_condition``: the mean over conditions of
@@ -38,6 +39,7 @@ from symptomatic.knowledge._io import package_dir, read_json
 __all__ = ["load_lay_set", "run_lay", "score_findings"]
 
 Triple = tuple[str, str, str | None]
+Found = tuple[str, str, str | None, object]  # a triple and the span it was read from
 LOCATION_EVIDENCES = frozenset(
     {"pain-location", "pain-radiates-to", "swelling-location", "rash-location"}
 )
@@ -55,27 +57,49 @@ def load_lay_set() -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
 
 
 def _triples(findings: Iterable[dict[str, Any]]) -> set[Triple]:
-    return {(f["evidence"], f["status"], f.get("value")) for f in findings}
+    """The annotated findings as triples (a number written as a number is its text)."""
+    return {
+        (f["evidence"], f["status"], None if f.get("value") is None else str(f["value"]))
+        for f in findings
+    }
+
+
+def _mentions(found: Iterable[Found]) -> list[tuple[str, str, frozenset[str | None]]]:
+    """Found findings as mentions: the places read in one span are one mention."""
+    places: dict[tuple[str, str, object], set[str | None]] = {}
+    out: list[tuple[str, str, frozenset[str | None]]] = []
+    for ev, st, v, span in found:
+        if ev in LOCATION_EVIDENCES and v is not None:
+            places.setdefault((ev, st, span), set()).add(v)
+        else:
+            out.append((ev, st, frozenset({v})))
+    out += [(ev, st, frozenset(vs)) for (ev, st, _), vs in places.items()]
+    return out
 
 
 def score_findings(
-    pairs: Iterable[tuple[set[Triple], set[Triple]]], sites: dict[str, list[str]]
+    pairs: Iterable[tuple[set[Triple], set[Found]]], sites: dict[str, list[str]]
 ) -> dict[str, float | int]:
     """Micro precision, recall and F1 over (gold, found) pairs, places matched by site."""
     cover = {s: frozenset(vs) | {s} for s, vs in sites.items()}
     found_n = gold_n = found_ok = gold_ok = items = 0
-    for gold, found in pairs:
+    for gold, found_spans in pairs:
         items += 1
-        found_n += len(found)
+        found = {(ev, st, v) for ev, st, v, _ in found_spans}
+        mentions = _mentions(found_spans)
+        found_n += len(mentions)
         gold_n += len(gold)
-        for ev, st, v in found:
-            if ev in LOCATION_EVIDENCES and v is not None:
+        for ev, st, vs in mentions:
+            if ev in LOCATION_EVIDENCES and None not in vs:
                 found_ok += any(
-                    g_ev == ev and g_st == st and g_v is not None and v in cover.get(g_v, {g_v})
+                    g_ev == ev
+                    and g_st == st
+                    and g_v is not None
+                    and bool(vs & cover.get(g_v, {g_v}))
                     for g_ev, g_st, g_v in gold
                 )
             else:
-                found_ok += (ev, st, v) in gold
+                found_ok += (ev, st, next(iter(vs))) in gold
         for ev, st, v in gold:
             if ev in LOCATION_EVIDENCES and v is not None:
                 places = cover.get(v, frozenset({v}))
@@ -110,7 +134,9 @@ def answer_items(kb: KnowledgeBase, items: list[dict[str, Any]]) -> list[dict[st
         else:
             row.update(
                 found={
-                    (f.evidence, f.status, f.value) for f in result.findings if f.source == "text"
+                    (f.evidence, f.status, f.value, f.span)
+                    for f in result.findings
+                    if f.source == "text"
                 },
                 top=[c.id for c in result.differential[:3]],
                 other=result.something_else.likely,

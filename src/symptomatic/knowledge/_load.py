@@ -81,6 +81,7 @@ def _condition(c: Mapping[str, Any]) -> Condition:
         sex=c.get("sex"),
         source=c.get("source", ""),
         source_ref=c.get("source_ref"),
+        hallmarks=tuple(c.get("hallmarks", ())),
     )
 
 

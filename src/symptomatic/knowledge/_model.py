@@ -106,6 +106,7 @@ class Condition:
     sex: str | None
     source: str
     source_ref: str | None = None
+    hallmarks: tuple[str, ...] = ()  # findings whose absence never argues for it
 
 
 @public

@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "6b97a8f63ce2418b86ddac8f191a3de6f88669125c398688a85b77ca3d058554"
+MANIFEST_SHA256 = "1def0413ff460d35ed3d9f29ac18322c805db22e4844ac2c3a35e73607ddde23"

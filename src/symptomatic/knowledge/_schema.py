@@ -173,6 +173,7 @@ class ConditionFile(Strict):
     sex: Literal["male", "female"] | None = None
     source: Slug
     source_ref: Text | None = None
+    hallmarks: list[Slug] = []  # findings whose absence never argues for the condition
     prior: Prior
     age: AgeTerm | None = None
     sex_log_ratio: SexTerm | None = None

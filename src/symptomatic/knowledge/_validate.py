@@ -271,3 +271,52 @@ def _check_red_flags(
                     problems.append(
                         KnowledgeError(file, f"{at}.min_value", "only for a 0-10 scale", e.id)
                     )
+    _check_reachable(red_flags, conditions, evidences, problems)
+
+
+#: A condition "shows" a finding when at least this share of its people have it.
+REACH_P = 0.05
+
+
+def _check_reachable(
+    red_flags: Any,
+    conditions: Mapping[str, ConditionFile],
+    evidences: Mapping[str, Any],
+    problems: list[KnowledgeError],
+) -> None:
+    """Every condition that needs an emergency is reachable by a red-flag rule: some rule
+    whose every part holds for findings the condition shows (a safety net under the
+    posterior, so that the most dangerous conditions never depend on it alone)."""
+
+    def shows(c: ConditionFile, clause: Any) -> bool:
+        if clause.evidence is None:
+            return True  # an age or words said: possible for anyone
+        entry = c.likelihood.get(clause.evidence)
+        if entry is None:
+            return False
+        if entry.p is not None:
+            return entry.p >= REACH_P
+        values = entry.values or {}
+        if clause.min_value is not None:
+            return sum(q for v, q in values.items() if int(v) >= clause.min_value) >= REACH_P
+        if clause.values:
+            return sum(values.get(v, 0.0) for v in clause.values) >= REACH_P / 2
+        return True
+
+    for cid, c in conditions.items():
+        if c.care.level not in URGENT:
+            continue
+        if not any(
+            all(any(shows(c, clause) for clause in part.any_of) for part in rule.all_of)
+            for rule in red_flags.rules
+        ):
+            problems.append(
+                KnowledgeError(
+                    "red_flags.json",
+                    "$.rules",
+                    f"no red-flag rule can reach the emergency-level condition {cid} (no rule "
+                    f"whose every part it shows in at least {REACH_P:.0%} of people)",
+                    cid,
+                )
+            )
+

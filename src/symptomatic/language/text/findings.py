@@ -213,6 +213,8 @@ def to_findings(
         pm, (code, status) = p
         if "family" in pm.cats or context_status(pm.cats, False) is None:
             continue
+        if pm.clause != m.clause and status == "absent":
+            continue  # "no pain now" does not make a place named elsewhere painless
         own = context_status(m.cats, False)
         if own is None:
             continue  # a place named in a question or a hypothesis
