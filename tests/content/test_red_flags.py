@@ -12,9 +12,7 @@ from symptomatic import Checker, Finding, Interview
 from symptomatic._levels import urgency
 from tests.conftest import FIXTURES
 
-CASES: dict[str, Any] = json.loads(
-    (FIXTURES / "red_flag_cases.json").read_text(encoding="utf-8")
-)
+CASES: dict[str, Any] = json.loads((FIXTURES / "red_flag_cases.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +70,4 @@ def test_an_emergency_is_explained_by_its_red_flag_only(checker: Checker) -> Non
     case = CASES["cases"]["suicidal-thoughts"]
     result = checker.check(age=case["age"], text=case["en"], lang="en")
     assert result.triage.codes and all(c.startswith("red_flag:") for c in result.triage.codes)
-    assert "988" in " ".join(result.triage.reasons) or "116 123" in " ".join(
-        result.triage.reasons
-    )
+    assert "988" in " ".join(result.triage.reasons) or "116 123" in " ".join(result.triage.reasons)

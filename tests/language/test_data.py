@@ -52,7 +52,14 @@ def _edit(path: Path, change: object) -> None:
         ),
         (
             "fr/lexicon.json",
-            lambda d: d.update(entries=[e for e in d["entries"] if e.get("evidence") != "cough"]),
+            lambda d: d.update(
+                entries=[
+                    e
+                    for e in d["entries"]
+                    if e.get("evidence") != "cough"
+                    and "cough" not in {w["evidence"] for w in e.get("with", ())}
+                ]
+            ),
             "no fr words for evidence",
         ),
         (

@@ -154,7 +154,7 @@ def test_bad_text(kb: KnowledgeBase, kwargs: dict[str, str], field: str) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["burning when I pee", "I twisted my ankle", "acne on my face", "ça brûle quand je fais pipi"],
+    ["I have restless legs", "my hiccups won't stop", "j'ai le hoquet", "je ronfle beaucoup"],
 )
 def test_outside_terms(kb: KnowledgeBase, text: str) -> None:
     r = parse(kb, text)
@@ -190,7 +190,7 @@ def test_worry(kb: KnowledgeBase) -> None:
         ("I want to kill myself", "en", None, "suicidal-thoughts"),
         ("j'ai envie de mourir", "fr", None, "suicidal-thoughts"),
         ("I can't breathe", "en", None, "struggling-to-breathe"),
-        ("my lips are swollen", "en", None, "mouth-or-throat-swelling"),
+        ("my lips are swollen", "en", None, "lips-or-tongue-swelling"),
         ("I'm 10 weeks pregnant and bleeding", "en", None, "pregnancy-danger"),
         ("the baby is moving less", "en", None, "baby-moving-less"),
         ("my newborn has a fever", "en", None, "infant-fever"),
@@ -227,7 +227,7 @@ def test_hedged_danger_signs_still_escalate(kb: KnowledgeBase) -> None:
 def test_checker_reads_text(checker: Checker) -> None:
     res = checker.check(text="I have a fever and a dry cough")
     assert {f.evidence for f in res.findings} >= {"fever", "cough"}
-    assert checker.check(text="burning when I pee").something_else.likely
+    assert checker.check(text="I have restless legs").something_else.likely
 
 
 def test_import_is_light() -> None:

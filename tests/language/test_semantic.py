@@ -151,7 +151,7 @@ def test_match_returns_phrase_evidence_value_score(matcher: SemanticMatcher) -> 
         ("I have blood in my poop", "en", ("blood-in-stool", "present", None)),
         ("my throat feels scratchy", "en", ("sore-throat", "present", None)),
         ("hives after eating peanuts", "en", ("severe-food-allergy", "present", None)),
-        ("les yeux rouges qui grattent", "fr", ("itchy-eyes", "present", None)),
+        ("mon nez coule sans arrêt comme une fontaine", "fr", ("runny-nose", "present", None)),
         # the parser's own context rules apply to a semantic match too
         ("there is no blood in my poop", "en", ("blood-in-stool", "absent", None)),
         ("my nose is not running like a tap", "en", ("runny-nose", "absent", None)),
@@ -160,15 +160,17 @@ def test_match_returns_phrase_evidence_value_score(matcher: SemanticMatcher) -> 
 def test_paraphrase_maps_to_the_evidence(
     kb: KnowledgeBase, text: str, lang: str, expected: tuple[str, str, None]
 ) -> None:
+    # The lexicon grows: a paraphrase it now reads is fine; the semantic reading must
+    # then keep it, and otherwise find it itself.
     plain = parse(kb, text, lang=lang)
-    assert expected not in got(plain)
     r = parse(kb, text, lang=lang, semantic=True)
     assert expected in got(r)
     f = next(f for f in r.findings if (f.evidence, f.status, f.value) == expected)
     assert f.source == "text"
     assert f.span is not None and f.text == text[f.span[0] : f.span[1]]
-    assert len(r.not_understood) < len(plain.not_understood)
-    assert all(s.start >= f.span[1] or s.end <= f.span[0] for s in r.not_understood)
+    if expected not in got(plain):
+        assert len(r.not_understood) < len(plain.not_understood)
+        assert all(s.start >= f.span[1] or s.end <= f.span[0] for s in r.not_understood)
 
 
 @needs_model

@@ -167,8 +167,11 @@ class Service:
         for lang in LANGS:
             text = said.get(lang, said["en"])
             case = {"age": 30, "sex": "female", "lang": lang, "text": text}
-            self.diagnosis_json(CaseIn.model_validate(case))
-            self.parse(ParseIn.model_validate({"text": text, "lang": lang}))
+            try:
+                self.diagnosis_json(CaseIn.model_validate(case))
+                self.parse(ParseIn.model_validate({"text": text, "lang": lang}))
+            except InputError:  # a knowledge base that cannot read the sample: no warm-up
+                continue
 
     def close(self) -> None:
         """Stop the threads (work still queued is dropped)."""

@@ -50,6 +50,7 @@ class CompiledModel:
     default_value: dict[str, str]  # evidence -> default value, top-level non-binary ones
     multi_evidences: frozenset[str]
     full_weights: FloatArray  # (B + V, H) [binary_delta; value log-lik] / temperature
+    full_weights32: NDArray[np.float32]  # the same in single precision (the fast batch path)
     full_offset: FloatArray  # (H,) (log_prior + absent_baseline) / temperature
     # Which evidences each condition's source lists for it (coverage):
     evidence_ids: tuple[str, ...]  # (E,) knowledge-base order
@@ -130,6 +131,7 @@ def compile_model(
     binary_delta = log_lik[present_rows] - log_lik[present_rows + 1]
     value_slots = np.flatnonzero(~binary).astype(np.intp)
     log_prior = np.log(prior)
+    full_weights = np.ascontiguousarray(np.vstack([binary_delta, log_lik[value_slots]]) / temp)
 
     def pad(a: FloatArray | None, fill: float = 0.0) -> FloatArray | None:
         if a is None:
@@ -168,7 +170,8 @@ def compile_model(
             e.id: e.default for e in kb.evidences if e.default is not None and e.parent is None
         },
         multi_evidences=frozenset(e.id for e in kb.evidences if e.kind == "multi"),
-        full_weights=np.ascontiguousarray(np.vstack([binary_delta, log_lik[value_slots]]) / temp),
+        full_weights=full_weights,
+        full_weights32=np.ascontiguousarray(full_weights, dtype=np.float32),
         full_offset=(log_prior + absent_baseline) / temp,
         evidence_ids=evidence_ids,
         evidence_column={e: i for i, e in enumerate(evidence_ids)},

@@ -319,4 +319,3 @@ def _check_reachable(
                     cid,
                 )
             )
-

@@ -34,24 +34,53 @@ def _ours() -> frozenset[str]:
     return frozenset().union(*(vocabulary(lang) for lang in LANGS))
 
 
-def detect_language(text: str) -> str:
-    """``"en"`` or ``"fr"``; :class:`TextInputError` for another language."""
-    ws = words(text)
-    scores = {
-        lang: sum(1 for w in ws if w in vocabulary(lang) and len(w) > 1 and not w.isdigit())
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, frozenset[str]]:
+    """Each language's small words (pronouns, articles...): enough to tell English from
+    French in most texts without building either language's word list."""
+    from symptomatic.language._resources import load_language
+
+    return {
+        lang: frozenset(
+            norm_word(w)
+            for w in (
+                *load_language(lang).context.stop_words,
+                *load_language(lang).context.skip_words,
+            )
+            if len(norm_word(w)) > 1
+        )
         for lang in LANGS
     }
-    if any(c in text.lower() for c in _FRENCH_MARKS):
-        scores["fr"] += 2
+
+
+def detect_language(text: str) -> str:
+    """``"en"`` or ``"fr"``; :class:`TextInputError` for another language.
+
+    First by the languages' small words (and French accents); when they do not settle it
+    (a short list of symptoms), by every word each language's data knows.
+    """
+    ws = words(text)
+    small = _function_words()
+    accents = 2 if any(c in text.lower() for c in _FRENCH_MARKS) else 0
+    scores = {lang: sum(1 for w in ws if w in small[lang]) for lang in LANGS}
+    scores["fr"] += accents
     foreign = other_language_words()
-    ours = _ours()
-    other = sum(1 for w in ws if w in foreign and w not in ours)
+    other_words = [w for w in ws if w in foreign]
+    if abs(scores["en"] - scores["fr"]) < 2 or len(other_words) >= 2:
+        scores = {
+            lang: sum(1 for w in ws if w in vocabulary(lang) and len(w) > 1 and not w.isdigit())
+            for lang in LANGS
+        }
+        scores["fr"] += accents
     best = max(LANGS, key=lambda lang: scores[lang])
-    if other >= 2 and other >= scores[best]:
-        raise TextInputError(
-            "lang",
-            "symptomatic reads English or French only; write in one of them or pass lang",
-            "another language",
-            LANGS,
-        )
+    if len(other_words) >= 2:
+        ours = _ours()
+        other = sum(1 for w in other_words if w not in ours)
+        if other >= 2 and other >= scores[best]:
+            raise TextInputError(
+                "lang",
+                "symptomatic reads English or French only; write in one of them or pass lang",
+                "another language",
+                LANGS,
+            )
     return "fr" if scores["fr"] > scores["en"] else "en"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from symptomatic.language._resources import LanguageData, load_language
-from symptomatic.language.text.tokens import Speller, Token, key, norm_word
+from symptomatic.language.text.tokens import Speller, Token, norm_word, words
 
 __all__ = ["Compiled", "Match", "Trie", "compiled", "scan", "vocabulary"]
 
@@ -97,15 +97,28 @@ def _cue_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
 
 
 @lru_cache(maxsize=8)
+def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
+    """The words of every phrase of ``lang``'s data, worked out once per language:
+    (main phrases, phrase concepts, cues), each a list of (words, item)."""
+    data = load_language(lang)
+    main = [(tuple(words(p)), item) for p, item in _phrase_words(data)]
+    concepts = [
+        (tuple(words(p)), ("phrase", concept))
+        for concept, terms in data.phrases.items()
+        for p in terms
+    ]
+    cues = [(tuple(words(p)), item) for p, item in _cue_words(data)]
+    return main, concepts, cues
+
+
+@lru_cache(maxsize=8)
 def vocabulary(lang: str) -> frozenset[str]:
-    """Every word of ``lang``'s data (cheap: no tries), for language detection."""
+    """Every word of ``lang``'s data (cheap: no tries), for spelling and detection."""
     data = load_language(lang)
     found: set[str] = set()
-    for phrase, _ in (*_phrase_words(data), *_cue_words(data)):
-        found.update(key(phrase))
-    for concept in data.phrases.values():
-        for phrase in concept:
-            found.update(key(phrase))
+    for group in _keys(lang):
+        for ws, _ in group:
+            found.update(ws)
     found.update(norm_word(w) for w in data.context.stop_words)
     found.update(norm_word(w) for w in data.context.skip_words)
     return frozenset(found)
@@ -119,19 +132,12 @@ def compiled(lang: str) -> Compiled:
     main: Trie = {}
     phrases: Trie = {}
     cues: Trie = {}
-    for phrase, item in _phrase_words(data):
-        words = key(phrase, skip)
-        if words:
-            _add(main, words, item)
-    for concept, terms in data.phrases.items():
-        for phrase in terms:
-            words = key(phrase, skip)
-            if words:
-                _add(phrases, words, ("phrase", concept))
-    for phrase, item in _cue_words(data):
-        words = key(phrase, skip)
-        if words:
-            _add(cues, words, item)
+    main_keys, concept_keys, cue_keys = _keys(lang)
+    for trie, group in ((main, main_keys), (phrases, concept_keys), (cues, cue_keys)):
+        for ws, item in group:
+            kept = [w for w in ws if w not in skip]
+            if kept:
+                _add(trie, kept, item)
     return Compiled(
         data=data,
         main=main,

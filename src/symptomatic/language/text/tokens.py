@@ -34,6 +34,8 @@ def norm_word(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text`` (apostrophes and hyphens split words)."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
     return [norm_word(m.group()) for m in _WORD.finditer(text)]
 
 
@@ -54,13 +56,23 @@ class Speller:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocab = frozenset(vocabulary)
-        deletions: dict[str, set[str]] = {}
+        self._by_letter: dict[str, list[str]] = {}
         for w in self.vocab:
             if len(w) >= FUZZY_MIN_LEN and w.isalpha():
+                self._by_letter.setdefault(w[0], []).append(w)
+        # The deletion index of the words of one first letter, built when first needed.
+        self._deletions: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._seen: dict[str, str] = {}
+
+    def _index(self, letter: str) -> dict[str, tuple[str, ...]]:
+        index = self._deletions.get(letter)
+        if index is None:
+            deletions: dict[str, set[str]] = {}
+            for w in self._by_letter.get(letter, ()):
                 for i in range(len(w)):
                     deletions.setdefault(w[:i] + w[i + 1 :], set()).add(w)
-        self._deletions = {k: tuple(sorted(v)) for k, v in deletions.items()}
-        self._seen: dict[str, str] = {}
+            index = self._deletions[letter] = {k: tuple(sorted(v)) for k, v in deletions.items()}
+        return index
 
     def correct(self, word: str) -> str:
         """``word``, or the one known word one edit away (remembered per word)."""
@@ -77,10 +89,11 @@ class Speller:
             return word
         if word.endswith("s") and word[:-1] in vocab:
             return word[:-1]
-        found: set[str] = set(self._deletions.get(word, ()))
+        index = self._index(word[0])
+        found: set[str] = set(index.get(word, ()))
         for i in range(len(word)):
             d = word[:i] + word[i + 1 :]
-            found.update(self._deletions.get(d, ()))
+            found.update(index.get(d, ()))
             if d in vocab and len(d) >= FUZZY_MIN_LEN:
                 found.add(d)
         found = {w for w in found if w[0] == word[0] and _one_edit(word, w)}
