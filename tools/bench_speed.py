@@ -49,7 +49,7 @@ from symptomatic import Checker, Finding, Interview, InterviewPolicy  # noqa: E4
 from symptomatic._runtime import tune_process  # noqa: E402
 from symptomatic.bench.ddxplus import read_patients  # noqa: E402
 from symptomatic.engine import compile_questions, encode, posterior  # noqa: E402
-from symptomatic.engine.interview import askable, select  # noqa: E402
+from symptomatic.engine.interview import select  # noqa: E402
 
 
 def timings(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -283,7 +283,7 @@ def main() -> int:
         ]
         out["knowledge_load_cold_ms"] = 1e3 * statistics.median(loads)
         exe = str(Path(sys.executable).with_name("symptomatic"))
-        numpy_s, numpy_mb = process([sys.executable, "-c", "import numpy"])
+        numpy_s, _ = process([sys.executable, "-c", "import numpy"])
         structured = [exe, "check", "--age", "41", "--sex", "male", "--yes", "fever"]
         structured += ["--yes", "cough", "--no", "sore-throat", "--json"]
         text = [exe, "check", "--age", "30", "sore throat and a runny nose since Monday, no fever"]

@@ -312,7 +312,6 @@ def run_full(
     if not patients:
         raise InputError("PATIENTS_CSV", "has no patients", str(path))
     enc = encode_patients(kb, model, patients)
-    t1 = time.perf_counter()
     chunk = 65536
     probs = np.empty((len(patients), model.n_hypotheses))
     for start in range(0, len(patients), chunk):
