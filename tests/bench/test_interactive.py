@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from symptomatic.bench.interactive import run_interactive
-from symptomatic.engine.interview import InterviewPolicy
+from symptomatic.engine.interview import STOP_REASONS, InterviewPolicy
 from symptomatic.knowledge import load_knowledge
 from tests.conftest import SHARED, requires_shared
 
@@ -25,7 +25,7 @@ def test_run_interactive_small() -> None:
     assert float(out["next_question_median_ms"]) > 0.0
     assert float(out["seconds"]) > 0.0
     assert out["stopped_red_flag"] == 0.0  # the benchmark continues past red flags
-    stops = sum(float(out[f"stopped_{r}"]) for r in ("confident", "no_gain", "max_questions"))
+    stops = sum(float(out[f"stopped_{r}"]) for r in STOP_REASONS)
     assert stops == pytest.approx(1.0)
 
 

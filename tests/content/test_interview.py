@@ -158,7 +158,7 @@ def test_red_flag_answer_ends_at_once(tiny_kb_dir: Path) -> None:
         age=60,
         sex="male",
         findings=[Finding("chest-pain")],
-        policy=InterviewPolicy(confidence=1.0, min_gain=0.0),
+        policy=InterviewPolicy(confidence=1.0, min_gain=0.0, stop_when_settled=False),
     )
     for _ in range(5):
         q = iv.next_question()

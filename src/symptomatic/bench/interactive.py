@@ -67,7 +67,7 @@ from symptomatic.engine import (
     triage,
 )
 from symptomatic.engine.compile import FloatArray
-from symptomatic.engine.interview import DEFAULT_MAX_QUESTIONS
+from symptomatic.engine.interview import DEFAULT_MAX_QUESTIONS, STOP_REASONS
 from symptomatic.knowledge import KnowledgeBase
 
 __all__ = ["run_interactive", "simulate_patient"]
@@ -262,7 +262,7 @@ def run_interactive(
     out["severe_escalated"] = severe_ok / severe_total if severe_total else 1.0
     out["red_flag_fired"] = red_flags / n
     out["stop_on_red_flag"] = str(policy.stop_on_red_flag).lower()
-    for r in ("confident", "no_gain", "max_questions", "red_flag"):
+    for r in STOP_REASONS:
         out[f"stopped_{r}"] = reasons[r] / n
     out["temperature"] = model.temperature
     out["confidence"] = policy.confidence

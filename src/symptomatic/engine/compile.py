@@ -13,6 +13,7 @@ sex terms), divided by the calibrated temperature before normalising.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -85,6 +86,20 @@ class CompiledModel:
         return self.sex_log_ratio[:, 0 if sex == "male" else 1]
 
 
+def _other_column(arrays: Any, floor: float) -> FloatArray:
+    """The likelihood of "something else": the background frequency of every answer, with
+    every yes/no symptom at least ``floor`` likely. A person whose complaint lies outside
+    the base often has something no condition of the base explains: under the background
+    alone (an average of the base's conditions) such a finding would be as unlikely as
+    under every condition, and "something else" could never be the better explanation."""
+    background = np.asarray(arrays.background, dtype=np.float64).copy()
+    present = np.array([v == "present" for v in arrays.slot_value])
+    raised = np.maximum(background[present], floor)
+    background[present] = raised
+    background[np.flatnonzero(present) + 1] = 1.0 - raised
+    return background
+
+
 def compile_model(
     kb: KnowledgeBase,
     *,
@@ -113,7 +128,7 @@ def compile_model(
     open_world = other_prior is not None
     if open_world:
         other_p = float(other_prior or 0.0)
-        lik = np.hstack([lik, np.asarray(arrays.background, dtype=np.float64)[:, None]])
+        lik = np.hstack([lik, _other_column(arrays, cal.other_symptom_floor)[:, None]])
         prior = np.append(prior * (1.0 - other_p), other_p)
     binary = np.array([v in ("present", "absent") for v in arrays.slot_value])
     # A binary answer is clipped to [floor, 1 - floor], a choice to [floor, 1].

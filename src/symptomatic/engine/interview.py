@@ -42,7 +42,10 @@ symptoms come first and history follows, as in a clinical interview.
 3. ``"confident"``: the leading condition has probability >= ``confidence`` and no other
    condition of severity <= ``severe_max`` has probability >= ``severe_risk`` (a severe
    leading condition escalates the care level by itself);
-4. ``"no_gain"``: no askable question has a gain of at least ``min_gain`` nats.
+4. ``"settled"``: one condition has probability >= 0.5 and, for each of the three best
+   questions, no answer with a probability of at least 2 % would change the care level the
+   posterior gives or the most likely condition: asking cannot change the outcome;
+5. ``"no_gain"``: no askable question has a gain of at least ``min_gain`` nats.
 
 Questions whose gain is below ``min_gain`` are never asked (their answer cannot change
 the outcome); follow-up questions (an evidence with a ``parent``) are askable only once the
@@ -51,6 +54,7 @@ parent is answered present, and no question is asked twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -62,8 +66,20 @@ from symptomatic.engine.compile import CompiledModel, FloatArray, IntArray
 from symptomatic.knowledge import KnowledgeBase
 
 BoolArray = NDArray[np.bool_]
-StopReason = Literal["red_flag", "max_questions", "confident", "no_gain"]
-STOP_REASONS: tuple[StopReason, ...] = ("red_flag", "max_questions", "confident", "no_gain")
+StopReason = Literal["red_flag", "max_questions", "confident", "settled", "no_gain"]
+STOP_REASONS: tuple[StopReason, ...] = (
+    "red_flag",
+    "max_questions",
+    "confident",
+    "settled",
+    "no_gain",
+)
+#: An answer this unlikely (or less) is not considered by the "settled" rule.
+SETTLED_MIN_OUTCOME = 0.02
+#: The "settled" rule waits until one condition has at least this probability.
+SETTLED_MIN_LEADER = 0.5
+#: How many of the best questions the "settled" rule looks at.
+SETTLED_QUESTIONS = 3
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -112,6 +128,8 @@ class InterviewPolicy:
       illnesses), so that symptoms are asked about first; 1 treats them alike.
     - ``severe_max`` (2): conditions of DDXPlus severity up to this count as severe.
     - ``stop_on_red_flag`` (True): end the interview as soon as a red-flag rule fires.
+    - ``stop_when_settled`` (True): end it when no likely answer to the best questions
+      could change the care level or the most likely condition.
     """
 
     max_questions: int = DEFAULT_MAX_QUESTIONS
@@ -122,6 +140,7 @@ class InterviewPolicy:
     history_weight: float = DEFAULT_HISTORY_WEIGHT
     severe_max: int = DEFAULT_SEVERE_MAX
     stop_on_red_flag: bool = True
+    stop_when_settled: bool = True
 
     def __post_init__(self) -> None:
         from symptomatic._errors import InputError
@@ -166,6 +185,8 @@ class QuestionTable:
     group: IntArray  # (H,) care group of each hypothesis
     n_groups: int
     history: BoolArray  # (Q,) history questions (risk factors, past illnesses)
+    level_of: IntArray  # (H,) care level index of each hypothesis (0 = ambulance)
+    thresholds: FloatArray  # (4,) the triage policy's threshold of each urgent level
     severe: IntArray  # indices of the severe conditions
     severe_mask: BoolArray  # (H,)
 
@@ -196,8 +217,10 @@ def compile_questions(
     lik = lik / totals[outcome_question]
     neg_entropy = np.add.reduceat(lik * np.log(lik), starts[:-1], axis=0)
     groups = [CARE_LEVELS.index(c.care_level) for c in kb.conditions]
+    level_of = list(groups)
     if model.other is not None:
         groups.append(len(CARE_LEVELS))
+        level_of.append(CARE_LEVELS.index(kb.policy.other_level))
     severe_mask = model.severity <= severe_max
     return QuestionTable(
         evidences=codes,
@@ -211,6 +234,8 @@ def compile_questions(
         group=np.array(groups, dtype=np.intp),
         n_groups=len(CARE_LEVELS) + 1,
         history=np.array([e.history for e in kb.evidences], dtype=bool),
+        level_of=np.array(level_of, dtype=np.intp),
+        thresholds=np.array([kb.policy.thresholds[lv] for lv in CARE_LEVELS[:-1]]),
         severe=np.flatnonzero(severe_mask).astype(np.intp),
         severe_mask=severe_mask,
     )
@@ -269,6 +294,7 @@ class Selection:
     evidence: str
     gain: float
     conditions: tuple[int, ...]  # condition indices, largest contribution first
+    runners_up: tuple[int, ...] = ()  # the next best questions, best first
 
 
 def discriminated_conditions(
@@ -308,13 +334,45 @@ def select(
         level_weight=policy.level_weight,
         history_weight=policy.history_weight,
     )
-    best = int(np.argmax(gains))
+    order = np.argsort(-gains)[:SETTLED_QUESTIONS]
+    best = int(order[0])
     gain = float(gains[best])
     if not mask[best] or gain < policy.min_gain or gain <= 0.0:
         return None
+    runners = tuple(int(q) for q in order[1:] if mask[q] and gains[q] >= policy.min_gain)
     return Selection(
-        best, table.evidences[best], gain, discriminated_conditions(table, probs, best)
+        best,
+        table.evidences[best],
+        gain,
+        discriminated_conditions(table, probs, best),
+        runners,
     )
+
+
+def care_level_index(table: QuestionTable, probs: FloatArray) -> int:
+    """The care level (0 = ambulance ... 4 = self-care) the posterior alone gives: the
+    triage rule of :mod:`symptomatic.engine.triage` on the table's arrays."""
+    masses = np.cumsum(np.bincount(table.level_of, weights=probs, minlength=5))
+    reached = np.flatnonzero(masses[:4] >= table.thresholds)
+    return int(reached[0]) if len(reached) else 4
+
+
+def settled(table: QuestionTable, probs: FloatArray, questions: Sequence[int]) -> bool:
+    """True when no answer (of probability >= 2 %) to any of ``questions`` would change the
+    care level or the most likely hypothesis."""
+    level = care_level_index(table, probs)
+    top = int(np.argmax(probs))
+    if table.group[top] == table.n_groups - 1 or probs[top] < SETTLED_MIN_LEADER:
+        return False  # not while "something else" leads, nor while no condition does
+    for q in questions:
+        rows = table.lik[table.starts[q] : table.starts[q + 1]].astype(np.float64)
+        joint = rows * probs
+        p_o = joint.sum(axis=1)
+        for o in np.flatnonzero(p_o >= SETTLED_MIN_OUTCOME):
+            after = joint[o] / p_o[o]
+            if int(np.argmax(after)) != top or care_level_index(table, after) != level:
+                return False
+    return True
 
 
 def stop_reason(
@@ -344,6 +402,13 @@ def stop_reason(
             return "confident"
     if searched and best is None:
         return "no_gain"
+    if (
+        searched
+        and best is not None
+        and policy.stop_when_settled
+        and settled(table, probs, (best.question, *best.runners_up))
+    ):
+        return "settled"
     return None
 
 

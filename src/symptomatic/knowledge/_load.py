@@ -129,6 +129,7 @@ def _calibration(doc: Mapping[str, Any] | None) -> Calibration:
         differential_coverage=float(doc.get("differential_coverage", 1.0)),
         other_prior=None if other is None else float(other),
         something_else_threshold=float(doc.get("something_else_threshold", 0.5)),
+        other_symptom_floor=float(doc.get("other_symptom_floor", 0.0)),
         raw=dict(doc),
     )
 

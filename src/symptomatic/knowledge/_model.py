@@ -173,6 +173,7 @@ class Calibration:
     likelihood_floor: float | None = None
     differential_coverage: float = 1.0
     other_prior: float | None = None
+    other_symptom_floor: float = 0.0
     something_else_threshold: float = 0.5
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 

@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "1def0413ff460d35ed3d9f29ac18322c805db22e4844ac2c3a35e73607ddde23"
+MANIFEST_SHA256 = "995af552468b1d78054d58e1d965cb4f7454c2ede86a767d5d4aff4a5101acc3"

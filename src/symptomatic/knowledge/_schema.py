@@ -246,6 +246,7 @@ class CalibrationFile(BaseModel):
     differential_coverage: Annotated[float, Field(ge=0.0, le=1.0)] = 1.0
     other_prior: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)] | None = None
     something_else_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    other_symptom_floor: Annotated[float, Field(ge=0.0, lt=0.5, allow_inf_nan=False)] = 0.0
 
 
 # ---- sources.json (generated) ------------------------------------------------------------
