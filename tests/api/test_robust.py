@@ -8,7 +8,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -56,7 +56,7 @@ def _kb(client: TestClient) -> Any:
 
 
 # -- bad input is a 422, never a 500 -------------------------------------------------------
-POSTS = {
+POSTS: dict[str, dict[str, Any]] = {
     "/v1/diagnosis": {"age": 40, "sex": "male"},
     "/v1/triage": {"age": 40, "sex": "male"},
     "/v1/explain": {"age": 40, "sex": "male", "condition": "x"},
@@ -175,7 +175,7 @@ def test_later_statement_wins(client: TestClient) -> None:
     value = values[0]
     parent = child.parent
 
-    def post(findings: list[Any], answers: list[Any] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    def post(findings: list[Any], answers: Sequence[Any] = ()) -> dict[tuple[str, Any], str]:
         body = {**CASE, "findings": findings, "answers": list(answers)}
         r = client.post("/v1/diagnosis", json=body)
         assert r.status_code == 200, r.text[:300]

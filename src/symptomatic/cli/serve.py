@@ -7,7 +7,7 @@ worker process (and any process manager) sees the same ones:
   body, before it is disconnected (default 15); idle keep-alive connections close after 5;
 - ``SYMPTOMATIC_TIME_BUDGET``: seconds one request may take, waiting included, before it
   gets a 503 (default 5);
-- ``SYMPTOMATIC_THREADS``: threads per worker that run the checker (default 4).
+- ``SYMPTOMATIC_THREADS``: threads per worker that run the checker (default 2).
 
 :func:`add_arguments` adds the same settings as options (``--client-timeout``,
 ``--time-budget``, ``--threads``) to a ``serve`` parser.
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer 503 to a request not done in this time (default 5)",
     )
     parser.add_argument(
-        "--threads", type=int, metavar="N", help="threads per worker for the checker (default 4)"
+        "--threads", type=int, metavar="N", help="threads per worker for the checker (default 2)"
     )
 
 

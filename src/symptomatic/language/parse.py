@@ -121,7 +121,7 @@ def parse(
     comp = compiled(lang)
     data = comp.data
     all_toks = tokenize(clean, comp.speller)
-    toks = [t for t in all_toks if t.norm not in comp.skip]
+    toks = _content_tokens(all_toks, comp.skip)
 
     main = scan(toks, comp.main, consume=True)
     lex_main = [m for m in main if m.kind in ("lex", "mixed")]
@@ -200,6 +200,22 @@ def _question_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def _content_tokens(all_toks: Sequence[Token], skip: frozenset[str]) -> list[Token]:
+    """The tokens matchers read: filler words left out, a comma before a filler word moved
+    to the next word kept (so that "my chest is fine, my throat hurts" keeps its comma)."""
+    out: list[Token] = []
+    comma = False
+    for t in all_toks:
+        if t.norm in skip:
+            comma = comma or t.comma_before
+            continue
+        if comma and not t.comma_before:
+            t = t._replace(comma_before=True)
+        comma = False
+        out.append(t)
+    return out
 
 
 def _not_in_questions(

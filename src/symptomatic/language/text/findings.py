@@ -87,6 +87,10 @@ class _Nearest:
         return None if best is None else best[2]
 
 
+#: Attach a body place only to a pain, rash or swelling said in the same clause.
+ATTACH_IN_CLAUSE_ONLY = True
+
+
 def _finding(evidence: str, status: str, value: str | None, m: Match, surface: str) -> Finding:
     st: Status = status  # type: ignore[assignment]
     return Finding(evidence, st, value, span=(m.start, m.end), text=surface, source="text")
@@ -164,6 +168,11 @@ def to_findings(
         if e.needs is not None and e.needs in kb.evidence_by_id:
             p = mentioned.get(e.needs, _Nearest()).nearest(m)
             status = p[1] if p is not None else "present"
+            own = context_status(m.cats, False)
+            if own is None:
+                continue  # said in a question or a hypothesis
+            if own == "absent":
+                status = "absent"  # "not flaky": the entry's own negation wins
             if e.evidence is not None:
                 values = e.values or (None,)
                 out += [_finding(e.evidence, status, v, m, surface) for v in values]
@@ -213,8 +222,8 @@ def to_findings(
         pm, (code, status) = p
         if "family" in pm.cats or context_status(pm.cats, False) is None:
             continue
-        if pm.clause != m.clause and status == "absent":
-            continue  # "no pain now" does not make a place named elsewhere painless
+        if pm.clause != m.clause and (ATTACH_IN_CLAUSE_ONLY or status == "absent"):
+            continue  # a place belongs to a pain, rash or swelling of its own clause
         own = context_status(m.cats, False)
         if own is None:
             continue  # a place named in a question or a hypothesis

@@ -1,0 +1,113 @@
+"""The kinds of miss seen on blind lay descriptions (the "Words" issue), one test each."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from symptomatic.knowledge import KnowledgeBase, load_knowledge
+from symptomatic.language.parse import parse
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+def read(kb: KnowledgeBase, text: str, lang: str = "en") -> set[tuple[str, str]]:
+    return {(f.evidence, f.status) for f in parse(kb, text, lang=lang).findings}
+
+
+def places(kb: KnowledgeBase, text: str, lang: str = "en") -> dict[str, str]:
+    return {
+        f.value: f.status
+        for f in parse(kb, text, lang=lang).findings
+        if f.evidence == "pain-location" and f.value
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        ("my cough sounds like a seal barking", "en", "barking-cough"),  # by its sound
+        ("I'm coughing up green phlegm", "en", "colored-phlegm"),  # by its colour
+        ("it burns when I pee", "en", "painful-urination"),  # everyday words
+        ("ça me brûle quand je fais pipi", "fr", "painful-urination"),
+        (
+            "pain in my cheeks and forehead, worse when I bend forward",
+            "en",
+            "pain-worse-with-movement",
+        ),
+        ("temperature 38.6", "en", "fever"),  # a bare temperature, no unit
+        ("j'ai 38,9", "fr", "fever"),
+    ],
+)
+def test_everyday_descriptions_are_read(kb: KnowledgeBase, text: str, lang: str, want: str) -> None:
+    assert (want, "present") in read(kb, text, lang)
+
+
+def test_sinus_pain_by_where_it_hurts(kb: KnowledgeBase) -> None:
+    got = places(kb, "pain in my cheeks and forehead, worse when I bend forward")
+    assert {"forehead", "left-cheek", "right-cheek"} <= set(got)
+
+
+def test_baby_age_in_weeks(kb: KnowledgeBase) -> None:
+    result = parse(kb, "my 7 week old is very hot, 38.2", lang="en")
+    assert result.age_in_text is not None and result.age_in_text < 0.25
+    assert ("fever", "present") in {(f.evidence, f.status) for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("could it be the flu?", "en"),
+        ("is this covid?", "en"),
+        ("est-ce que c'est la grippe ?", "fr"),
+    ],
+)
+def test_a_question_about_a_condition_is_not_having_it(
+    kb: KnowledgeBase, text: str, lang: str
+) -> None:
+    assert not {e for e, s in read(kb, text, lang) if s == "present"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("my chest is fine, my throat hurts", "en"), ("la poitrine ça va, j'ai mal à la gorge", "fr")],
+)
+def test_parts_said_to_be_fine_are_not_affected(kb: KnowledgeBase, text: str, lang: str) -> None:
+    got = places(kb, text, lang)
+    chest = [v for v in got if "chest" in v]
+    assert chest and all(got[v] == "absent" for v in chest)
+    assert any("throat" in v and s == "present" for v, s in got.items())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bright light doesn't bother me",
+        "there's some stickiness on the table",
+        "the baby is crying because she is hungry",
+        "I'm drinking water and resting",
+    ],
+)
+def test_everyday_words_are_not_symptoms(kb: KnowledgeBase, text: str) -> None:
+    assert not {e for e, s in read(kb, text) if s == "present"}
+
+
+def test_not_travelled_is_no_travel(kb: KnowledgeBase) -> None:
+    got = {(f.evidence, f.status, f.value) for f in parse(kb, "I have not travelled").findings}
+    assert not any(
+        e == "travel-abroad" and s == "present" and v not in (None, "no") for e, s, v in got
+    )
+
+
+def test_decomposed_french_keeps_accented_words_and_red_flags(kb: KnowledgeBase) -> None:
+    text = unicodedata.normalize("NFD", "j'ai de la fièvre et une raideur de la nuque")
+    got = read(kb, text, "fr")
+    assert {("fever", "present"), ("stiff-neck", "present")} <= got
+
+
+def test_a_zero_width_space_does_not_hide_a_word(kb: KnowledgeBase) -> None:
+    assert ("fever", "present") in read(kb, "I have a fe\u200bver")
