@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Iterable, Sequence
 from dataclasses import replace
 
 from symptomatic._errors import (
@@ -126,19 +126,36 @@ def resolve_value(kb: KnowledgeBase, ev: Evidence, raw: object, *, field: str = 
     raise InvalidValueError(field, f"not a value of {ev.id}", raw, [labels[c] for c in close])
 
 
-def merge_findings(*layers: Iterable[Finding]) -> list[Finding]:
+def merge_findings(
+    *layers: Iterable[Finding], parents: Mapping[str, str] | None = None
+) -> list[Finding]:
     """Findings of several layers, least trusted first: for each evidence, the last layer
     that mentions it gives all its findings (e.g. text, then given findings, then answers).
+
+    With ``parents`` (evidence -> its parent question), a follow-up from a less trusted
+    layer is dropped when a more trusted one answers its parent with anything but "yes"
+    (the text said "sharp pain in my chest", the answer to "any pain?" is "no").
 
     Evidences are compared as given; pass findings already resolved to ids
     (:meth:`symptomatic.Checker.case` does) when layers may name one evidence differently.
     """
     out: dict[str, list[Finding]] = {}
-    for layer in layers:
+    layer_of: dict[str, int] = {}
+    for n, layer in enumerate(layers):
         mine: dict[str, list[Finding]] = {}
         for f in layer:
             mine.setdefault(f.evidence, []).append(f)
         out.update(mine)
+        layer_of.update(dict.fromkeys(mine, n))
+    if parents:
+        for child in list(out):
+            parent = parents.get(child)
+            if (
+                parent in out
+                and layer_of[parent] > layer_of[child]
+                and not any(f.status == "present" for f in out[parent])
+            ):
+                del out[child]
     return [f for fs in out.values() for f in fs]
 
 

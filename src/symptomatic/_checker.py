@@ -133,6 +133,7 @@ class Checker:
         self.model: CompiledModel = compile_model(self.kb, temperature=temperature)
         self.max_conditions = max_conditions
         self.min_probability = float(min_probability)
+        self._parents = {e.id: e.parent for e in self.kb.evidences if e.parent is not None}
 
     # -- building blocks ------------------------------------------------------------
     def case(
@@ -194,7 +195,7 @@ class Checker:
         case = self.case(
             age=age if age is not None else reading.age,
             sex=sex,
-            findings=merge_findings(from_text, given, asked),
+            findings=merge_findings(from_text, given, asked, parents=self._parents),
         )
         return self.assess_case(case, reading=reading), lang or LANGS[0]
 

@@ -11,7 +11,8 @@ BENCHMARKS.md:
 * **No heap-trim cycle.** glibc returns the top of the heap to the kernel as soon as a
   large temporary is freed, and the next call faults the pages back in (hundreds of page
   faults per interview step). Raising the trim and mmap thresholds keeps that memory in
-  the process, a few MB at most.
+  the process, a few MB at most; the same settings go into the environment, so the
+  server's worker processes (started by ``symptomatic serve``) have them from their start.
 
 Nothing happens at import time.
 """
@@ -38,6 +39,9 @@ def tune_process() -> None:
     if "numpy" not in sys.modules:
         for name in _THREAD_VARIABLES:
             os.environ.setdefault(name, "1")
+    # Child processes (the server's workers) read these when they start.
+    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", str(_KEEP_BYTES))
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(_KEEP_BYTES // 2))
     if sys.platform.startswith("linux"):
         try:
             import ctypes

@@ -288,7 +288,7 @@ def _gender(sex: str) -> Literal["male", "female"]:
     response_model=Bundle,
     response_model_exclude_none=True,
     responses={
-        **errors(413, 415, 422),
+        **errors(408, 413, 415, 422, 503),
         200: {"content": {FHIR_JSON: {}}, "description": "a FHIR R4 Bundle (collection)"},
     },
 )

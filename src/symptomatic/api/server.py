@@ -135,6 +135,18 @@ def run(
 
     if client_timeout is not None:
         os.environ[CLIENT_TIMEOUT_ENV] = str(client_timeout)
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    # Our own loggers (the path-only access log, the type-and-line 500 log) go where
+    # uvicorn's go; they never carry a body, a query or a symptom.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["symptomatic"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
     uvicorn.run(
         "symptomatic.api.app:app_factory",
         factory=True,
@@ -146,4 +158,5 @@ def run(
         timeout_graceful_shutdown=int(max(1.0, read_client_timeout())),
         access_log=False,  # our own access log names routes only, never bodies or queries
         log_level="info",
+        log_config=log_config,
     )

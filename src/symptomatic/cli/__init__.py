@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="allow cross-origin calls from ORIGIN; repeatable (CORS is off by default)",
     )
+    from symptomatic.cli.serve import add_arguments
+
+    add_arguments(sv)
     return p
 
 
