@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "995af552468b1d78054d58e1d965cb4f7454c2ede86a767d5d4aff4a5101acc3"
+MANIFEST_SHA256 = "58497fc1d62bb5bdc7494bd446b601bca432b6ac9ff9f9aeb2e2fd4f02a31a50"
