@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "58497fc1d62bb5bdc7494bd446b601bca432b6ac9ff9f9aeb2e2fd4f02a31a50"
+MANIFEST_SHA256 = "605a6a55fea04c384eb9d77d11081c2f967422005c4a1138c690c5f4e7d8157f"

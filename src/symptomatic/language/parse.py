@@ -144,7 +144,15 @@ def parse(
     apply_context(worry, scopes)
 
     roles = Roles.of(kb)
-    findings = to_findings(kb, roles, main, all_toks, clean, data.quantities.sides)
+    findings = to_findings(
+        kb,
+        roles,
+        main,
+        all_toks,
+        clean,
+        data.quantities.sides,
+        scan(toks, comp.triggers, consume=False),
+    )
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)
     findings = _not_in_questions(kb, resolve(kb, findings), clean, data.context.question_cues)

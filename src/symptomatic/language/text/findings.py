@@ -116,12 +116,14 @@ def to_findings(
     all_toks: Sequence[Token],
     text: str,
     sides: Mapping[str, tuple[str, ...]],
+    trigger_matches: Sequence[Match] = (),
 ) -> list[Finding]:
-    """Findings from the main matches, their context already applied."""
+    """Findings from the main matches, their context already applied. ``trigger_matches``
+    are the trigger words found anywhere (also inside a longer phrase)."""
     out: list[Finding] = []
     parents: dict[str, _Nearest] = {}
     triggers: dict[int, set[str]] = {}
-    for m in main:
+    for m in (*main, *trigger_matches):
         for kind, name in m.items:
             if kind == "trig":
                 triggers.setdefault(m.clause, set()).add(name)

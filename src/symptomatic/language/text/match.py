@@ -62,6 +62,7 @@ class Compiled:
     main: Trie
     phrases: Trie
     cues: Trie
+    triggers: Trie  # the trigger words alone, read even inside a longer phrase
     speller: Speller
     skip: frozenset[str]
     stop: frozenset[str]
@@ -132,8 +133,15 @@ def compiled(lang: str) -> Compiled:
     main: Trie = {}
     phrases: Trie = {}
     cues: Trie = {}
+    triggers: Trie = {}
     main_keys, concept_keys, cue_keys = _keys(lang)
-    for trie, group in ((main, main_keys), (phrases, concept_keys), (cues, cue_keys)):
+    trigger_keys = [(ws, item) for ws, item in main_keys if item[0] == "trig"]
+    for trie, group in (
+        (main, main_keys),
+        (phrases, concept_keys),
+        (cues, cue_keys),
+        (triggers, trigger_keys),
+    ):
         for ws, item in group:
             kept = [w for w in ws if w not in skip]
             if kept:
@@ -143,6 +151,7 @@ def compiled(lang: str) -> Compiled:
         main=main,
         phrases=phrases,
         cues=cues,
+        triggers=triggers,
         speller=Speller(vocabulary(lang)),
         skip=skip,
         stop=frozenset(norm_word(w) for w in data.context.stop_words),
