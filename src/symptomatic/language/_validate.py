@@ -26,7 +26,7 @@ __all__ = ["validate_language"]
 Text = Annotated[str, Field(min_length=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Category = Literal["negated", "possible", "historical", "family", "hypothetical", "question"]
-Direction = Literal["forward", "backward", "bidirectional"]
+Direction = Literal["forward", "backward", "backward_near", "bidirectional"]
 Words = Annotated[list[Text], Field(min_length=1)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 

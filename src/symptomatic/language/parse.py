@@ -137,6 +137,7 @@ def parse(
         kinds = {k for k, _ in c.items}
         c.kind = "cue" if "cue" in kinds else next(iter(kinds))
         c.items = [it for it in c.items if it[0] == c.kind]
+    cues = [c for c in cues if not _introduces_the_patient(c, all_toks)]
     worry = [c for c in cues if c.kind == "worry"]
     scopes = Scopes(cues, toks)
     apply_context(main, scopes)
@@ -208,6 +209,19 @@ def _question_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "yo", "aged", "age", "ans", "an"})
+
+
+def _introduces_the_patient(cue: Match, all_toks: Sequence[Token]) -> bool:
+    """A relative named with an age ("my mum (83)", "mon père de 81 ans", "my dad is 79")
+    is the person the description is about, not family history."""
+    if cue.kind != "cue" or not any(cat == "family" for _, (cat, _, _) in cue.items):
+        return False
+    k = bisect.bisect_left([t.start for t in all_toks], cue.end)
+    after = all_toks[k : k + 4]
+    return any(t.norm.isdigit() or t.norm in _AGE_WORDS for t in after)
 
 
 def _content_tokens(all_toks: Sequence[Token], skip: frozenset[str]) -> list[Token]:

@@ -24,6 +24,9 @@ __all__ = ["BACKWARD_WINDOW", "FORWARD_WINDOW", "Scopes", "apply_context", "stat
 
 FORWARD_WINDOW = 8
 BACKWARD_WINDOW = 5
+#: A "backward_near" cue (French "pas" after the verb: "ça gratte pas") reaches only the
+#: words just before it.
+NEAR_WINDOW = 2
 
 
 class Scopes:
@@ -47,6 +50,14 @@ class Scopes:
         self._stops = list(accumulate(stop_mark, initial=0))
         self._commas = list(accumulate((1 if t.comma_before else 0 for t in toks), initial=0))
         self._last_or = last_or
+        self._toks = toks
+
+    def _ends_phrase(self, c: Match) -> bool:
+        """The cue is the last word before a comma or the end of its clause ("ça gratte
+        pas." but not "pas de fièvre" nor "pas mal de toux")."""
+        nxt = c.last + 1
+        toks = self._toks
+        return nxt >= len(toks) or toks[nxt].clause != c.clause or toks[nxt].comma_before
 
     def _clear(self, lo: int, hi: int, has_or: bool) -> bool:
         """No terminate cue strictly between ``lo`` and ``hi``, and no comma unless "or"."""
@@ -74,7 +85,12 @@ class Scopes:
                 if c.clause != m.clause:
                     continue
                 for _, (category, direction, relative) in c.items:
-                    if direction in ("backward", "bidirectional") and self._clear(
+                    near = (
+                        direction == "backward_near"
+                        and hi - m.last <= NEAR_WINDOW
+                        and self._ends_phrase(c)
+                    )
+                    if (near or direction in ("backward", "bidirectional")) and self._clear(
                         m.last, hi, False
                     ):
                         m.cats.add(category)

@@ -130,7 +130,7 @@ def tokenize(text: str, speller: Speller | None = None) -> list[Token]:
     out: list[Token] = []
     seen: dict[str, str] = {}
     clause, b, last_end = 0, 0, 0
-    for i, m in enumerate(_WORD.finditer(text)):
+    for m in _WORD.finditer(text):
         while b < len(boundaries) and boundaries[b] < m.start():
             if boundaries[b] >= last_end:
                 clause += 1
@@ -142,7 +142,12 @@ def tokenize(text: str, speller: Speller | None = None) -> list[Token]:
                 norm = speller.correct(norm)
             seen[m.group()] = norm
         start, end = m.span()
-        out.append(Token(norm, start, end, clause, text.find(",", last_end, start) >= 0, i))
+        comma = text.find(",", last_end, start) >= 0
+        if norm == "cannot":  # as "can't": the lexicon writes "can t ..."
+            out.append(Token("can", start, end, clause, comma, len(out)))
+            out.append(Token("t", start, end, clause, False, len(out)))
+        else:
+            out.append(Token(norm, start, end, clause, comma, len(out)))
         last_end = end
     return out
 
