@@ -20,6 +20,8 @@ Present = Mapping[str, Collection[str | None]]
 def _holds(clause: Clause, present: Present, age: float | None, said: Collection[str]) -> bool:
     if clause.age_below_years is not None:
         return age is not None and age < clause.age_below_years
+    if clause.age_at_least_years is not None:
+        return age is not None and age >= clause.age_at_least_years
     if clause.phrase is not None:
         return clause.phrase in said
     values = present.get(clause.evidence or "")

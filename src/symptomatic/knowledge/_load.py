@@ -91,6 +91,7 @@ def _clause(c: Mapping[str, Any]) -> Clause:
         values=tuple(c.get("values", ())),
         min_value=c.get("min_value"),
         age_below_years=c.get("age_below_years"),
+        age_at_least_years=c.get("age_at_least_years"),
         phrase=c.get("phrase"),
     )
 

@@ -124,13 +124,15 @@ class ConditionInfo:
 @dataclass(frozen=True, slots=True)
 class Clause:
     """One way a part of a red-flag rule holds: an evidence present (with one of ``values``,
-    or at least ``min_value`` on a scale), an age below ``age_below_years``, or words said
+    or at least ``min_value`` on a scale), an age below ``age_below_years`` or at least
+    ``age_at_least_years``, or words said
     (``phrase``: a phrase concept of the language data, found in free text)."""
 
     evidence: str | None = None
     values: tuple[str, ...] = ()
     min_value: int | None = None
     age_below_years: float | None = None
+    age_at_least_years: float | None = None
     phrase: str | None = None
 
 

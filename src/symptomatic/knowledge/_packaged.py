@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "605a6a55fea04c384eb9d77d11081c2f967422005c4a1138c690c5f4e7d8157f"
+MANIFEST_SHA256 = "40bdf9eeb3ba0dfc9f93bc42f7895573799474614b8223f6b446da5c59c18e27"
