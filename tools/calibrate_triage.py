@@ -13,9 +13,10 @@ the harm of answering level ``a`` to a case whose published level is ``g`` (leve
 numbered 0 = ambulance ... 4 = self-care):
 
 * too late (``a > g``): ``UNDER[g] * (a - g)``, where an emergency answered too late costs
-  10 per level, a same-day case 4, a routine one 2: under-triage is the worst error;
-* too soon (``a < g``): ``(g - a)``, plus 3 more when a non-emergency is sent to an
-  emergency: it teaches people to ignore the tool and burdens emergency services.
+  10 per level, a same-day case 3, a routine one 1: under-triage is the worst error;
+* too soon (``a < g``): ``(g - a)``, plus 4 more when a non-emergency is sent to an
+  emergency: the next worst error, it teaches people to ignore the tool and burdens
+  emergency services.
 
 Ties go to the rule with more exact answers, then to higher thresholds. ``--write``
 stores the thresholds in ``triage_policy.json`` with a note of how they were chosen.
@@ -37,8 +38,8 @@ from symptomatic.engine.triage import level_masses
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / "src" / "symptomatic" / "knowledge" / "data" / "triage_policy.json"
-UNDER = (10.0, 10.0, 4.0, 2.0, 0.0)
-OVER_INTO_EMERGENCY = 3.0
+UNDER = (10.0, 10.0, 3.0, 1.0, 0.0)
+OVER_INTO_EMERGENCY = 4.0
 GRID = np.round(np.concatenate([np.arange(0.02, 0.1, 0.02), np.arange(0.1, 0.95, 0.05)]), 2)
 
 
@@ -133,7 +134,7 @@ def main() -> int:
         doc["chosen_on"] = (
             f"tools/calibrate_triage.py on the development half of the blind triage set "
             f"({len(gold)} cases): the grid point with the least total harm (under-triage of "
-            f"an emergency 10 per level, of a same-day case 4, of a routine one 2; over-triage "
+            f"an emergency 10 per level, of a same-day case 3, of a routine one 1; over-triage "
             f"1 per level, plus {OVER_INTO_EMERGENCY:g} into an emergency); dev harm {cost:g}, "
             f"dev accuracy {report['accuracy']}"
         )

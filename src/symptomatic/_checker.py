@@ -65,6 +65,7 @@ class _Reading:
     worried: bool = False
     age: float | None = None
     no_findings: bool = False
+    days: float | None = None  # the longest duration said, in days
 
     @classmethod
     def of(cls, parsed: ParseResult) -> _Reading:
@@ -77,6 +78,7 @@ class _Reading:
             worried=parsed.worried,
             age=parsed.age_in_text,
             no_findings=not parsed.findings,
+            days=max((d.days for d in parsed.durations if d.days is not None), default=None),
         )
 
 
@@ -207,7 +209,9 @@ class Checker:
         for f in reading.hedged:  # a danger sign said with doubt still counts
             present.setdefault(f.evidence, []).append(f.value)
         age = case.age if case.age is not None else reading.age
-        fired = fired_rules(self.kb.red_flags, present, age=age, said=reading.said)
+        fired = fired_rules(
+            self.kb.red_flags, present, age=age, said=reading.said, days=reading.days
+        )
         return Assessment(case, probs, tuple(fired), age, reading)
 
     # -- the whole answer -----------------------------------------------------------

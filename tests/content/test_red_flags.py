@@ -32,6 +32,8 @@ def test_every_rule_has_cases(checker: Checker) -> None:
 @pytest.mark.parametrize("rule_id", sorted(CASES["cases"]))
 def test_rule_fires_from_structured_answers(checker: Checker, rule_id: str) -> None:
     case = CASES["cases"][rule_id]
+    if case.get("text_only"):
+        pytest.skip("a rule on what was said (a duration, words), not on answers")
     findings = [Finding(e, "present", v) for e, v in case["findings"]]
     result = checker.check(age=case["age"], findings=findings)
     assert rule_id in _fired(result)

@@ -17,7 +17,15 @@ __all__ = ["Present", "fired_rules"]
 Present = Mapping[str, Collection[str | None]]
 
 
-def _holds(clause: Clause, present: Present, age: float | None, said: Collection[str]) -> bool:
+def _holds(
+    clause: Clause,
+    present: Present,
+    age: float | None,
+    said: Collection[str],
+    days: float | None,
+) -> bool:
+    if clause.min_days is not None:
+        return days is not None and days >= clause.min_days
     if clause.age_below_years is not None:
         return age is not None and age < clause.age_below_years
     if clause.age_at_least_years is not None:
@@ -40,14 +48,16 @@ def fired_rules(
     *,
     age: float | None = None,
     said: Collection[str] = (),
+    days: float | None = None,
 ) -> list[RedFlagRule]:
     """The rules whose every part holds: for each part, at least one of its clauses.
 
-    ``present`` maps each present evidence to its values, ``age`` is in years and ``said``
+    ``present`` maps each present evidence to its values, ``age`` is in years, ``days`` the
+    longest duration said (days) and ``said``
     holds the phrase concepts found in the person's words.
     """
     return [
         rule
         for rule in rules
-        if all(any(_holds(c, present, age, said) for c in part) for part in rule.all_of)
+        if all(any(_holds(c, present, age, said, days) for c in part) for part in rule.all_of)
     ]

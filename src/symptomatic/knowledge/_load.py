@@ -92,6 +92,7 @@ def _clause(c: Mapping[str, Any]) -> Clause:
         min_value=c.get("min_value"),
         age_below_years=c.get("age_below_years"),
         age_at_least_years=c.get("age_at_least_years"),
+        min_days=c.get("min_days"),
         phrase=c.get("phrase"),
     )
 

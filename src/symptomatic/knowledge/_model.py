@@ -133,6 +133,7 @@ class Clause:
     min_value: int | None = None
     age_below_years: float | None = None
     age_at_least_years: float | None = None
+    min_days: float | None = None  # a duration said in the text of at least this many days
     phrase: str | None = None
 
 

@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "40bdf9eeb3ba0dfc9f93bc42f7895573799474614b8223f6b446da5c59c18e27"
+MANIFEST_SHA256 = "1829ae7d9c5c970268e25f011ed694e2172937ffdea11e0eeb15d09cdfa31d75"

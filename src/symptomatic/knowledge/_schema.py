@@ -189,15 +189,22 @@ class ClauseEntry(Strict):
     min_value: Annotated[int, Field(ge=0, le=10)] | None = None
     age_below_years: Annotated[float, Field(gt=0.0, le=120.0)] | None = None
     age_at_least_years: Annotated[float, Field(gt=0.0, le=120.0)] | None = None
+    min_days: Annotated[float, Field(gt=0.0, le=36500.0)] | None = None
     phrase: Slug | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> ClauseEntry:
-        kinds = [self.evidence, self.age_below_years, self.age_at_least_years, self.phrase]
+        kinds = [
+            self.evidence,
+            self.age_below_years,
+            self.age_at_least_years,
+            self.min_days,
+            self.phrase,
+        ]
         if sum(k is not None for k in kinds) != 1:
             raise ValueError(
                 "a clause names one of: an evidence, an age_below_years, an "
-                "age_at_least_years, a phrase"
+                "age_at_least_years, a min_days, a phrase"
             )
         if self.evidence is None and (self.values or self.min_value is not None):
             raise ValueError("values and min_value go with an evidence")
