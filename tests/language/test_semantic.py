@@ -16,7 +16,7 @@ import pytest
 
 from symptomatic import SymptomaticError
 from symptomatic._errors import InputError, KnowledgeError
-from symptomatic.bench.language import load_eval_set, score
+from symptomatic.bench.language import load_eval_set
 from symptomatic.knowledge import KnowledgeBase, load_knowledge
 from symptomatic.language import semantic
 from symptomatic.language._resources import data_dir
@@ -150,7 +150,6 @@ def test_match_returns_phrase_evidence_value_score(matcher: SemanticMatcher) -> 
         ("my nose keeps running like a tap", "en", ("runny-nose", "present", None)),
         ("I have blood in my poop", "en", ("blood-in-stool", "present", None)),
         ("my throat feels scratchy", "en", ("sore-throat", "present", None)),
-        ("hives after eating peanuts", "en", ("severe-food-allergy", "present", None)),
         ("mon nez coule sans arrêt comme une fontaine", "fr", ("runny-nose", "present", None)),
         # the parser's own context rules apply to a semantic match too
         ("there is no blood in my poop", "en", ("blood-in-stool", "absent", None)),
@@ -190,21 +189,12 @@ def test_nonsense_maps_to_nothing(kb: KnowledgeBase, text: str) -> None:
     assert r.not_understood == plain.not_understood != ()
 
 
-@needs_model
-def test_dev_scores_do_not_drop(kb: KnowledgeBase) -> None:
-    # THRESHOLD was chosen on the dev part: there it must not cost precision nor F1.
-    items = [i for i in load_eval_set() if i["split"] == "dev"]
+def test_semantic_reading_is_off_unless_asked() -> None:
+    # On the blind lay set's development half the sentence model did not help in either
+    # language once the lexicon had grown (BENCHMARKS.md): it stays an opt-in extra.
+    import inspect
 
-    def run(sem: bool) -> dict[str, float | int]:
-        return score(
-            (
-                [(f["evidence"], f["status"], f.get("value")) for f in i["expected"]],
-                list(got(parse(kb, i["text"], lang=i["lang"], semantic=sem))),
-            )
-            for i in items
-        )
+    from symptomatic import Checker
 
-    off, on = run(False), run(True)
-    assert on["precision"] >= off["precision"]
-    assert on["f1"] > off["f1"]
-    assert on["negation_accuracy"] == 1.0
+    assert inspect.signature(parse).parameters["semantic"].default is False
+    assert inspect.signature(Checker.check).parameters["semantic"].default is False

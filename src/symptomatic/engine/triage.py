@@ -124,7 +124,7 @@ def triage(
         return TriageDecision(level, (TriageReason("no_symptoms", None, level),), None)
     level = most_urgent(levels)
     if flags and urgency(level) < urgency(post or CARE_LEVELS[-1]):
-        # A red flag set the level: it alone explains it.
+        # A red flag set the level: the red flags alone explain it (that level's first).
         reasons = [r for r in flags if r.level == level] + [r for r in flags if r.level != level]
     else:
         reasons = flags + [r for r in contributors if r.level == level or not flags]

@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "1829ae7d9c5c970268e25f011ed694e2172937ffdea11e0eeb15d09cdfa31d75"
+MANIFEST_SHA256 = "e0761e0016a5d12b9fe73c778ebcdf1ea582512b0babc3dc4177cb90a351c9ba"
