@@ -15,6 +15,8 @@ interview) and reports, per half and per language:
 * ``emergencies_under_triaged``: cases whose gold level is an emergency (ambulance or
   emergency department) answered with a level that is not an emergency (target 0);
 * ``self_care_as_self_care``: of the gold self-care cases, the share answered self-care;
+* ``red_flag_recall``: of the cases whose writer marked a red flag in the wording, the
+  share for which a red-flag rule fired (target 1.0);
 * ``confusion``: gold level -> level given -> count.
 """
 
@@ -76,6 +78,8 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     emergencies = [r for r in rows if r["gold_level"] in URGENT_LEVELS]
     missed_emergencies = [r for r in emergencies if r["answer"] not in URGENT_LEVELS]
     self_care = [r for r in rows if r["gold_level"] == "self_care"]
+    flagged = [r for r in rows if r.get("red_flag")]
+    caught = sum(any(c.startswith("red_flag:") for c in r["codes"]) for r in flagged)
     confusion: dict[str, dict[str, int]] = {}
     for gold in CARE_LEVELS:
         counts = Counter(str(r["answer"]) for r in rows if r["gold_level"] == gold)
@@ -96,6 +100,8 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
         )
         if self_care
         else None,
+        "red_flag_cases": len(flagged),
+        "red_flag_recall": round(caught / len(flagged), 4) if flagged else None,
         "confusion": confusion,
     }
 
