@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "e0761e0016a5d12b9fe73c778ebcdf1ea582512b0babc3dc4177cb90a351c9ba"
+MANIFEST_SHA256 = "130e0c429b1cb9c1f6ea31fa419ea5f897878f0831a632be2a50856234eeae86"

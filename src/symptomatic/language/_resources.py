@@ -137,6 +137,9 @@ class Quantities:
     child_age: tuple[str, ...]
     sides: Mapping[str, tuple[str, ...]]
     intensity: Mapping[str, int]
+    pill_words: tuple[str, ...] = ()
+    pill_evidence: str | None = None  # the evidence a large count of pills says
+    pill_count_at_least: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +220,9 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         child_age=tuple(doc.get("child_age", ())),
         sides={k: tuple(v) for k, v in doc.get("sides", {}).items()},
         intensity={k.lower(): int(v) for k, v in doc.get("intensity", {}).items()},
+        pill_words=tuple(doc.get("pill_words", ())),
+        pill_evidence=common.get("pill_count", {}).get("evidence"),
+        pill_count_at_least=int(common.get("pill_count", {}).get("at_least", 0)),
     )
 
 

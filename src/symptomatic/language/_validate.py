@@ -117,6 +117,13 @@ class QuantitiesFile(_Strict):
     child_age: list[Text] = []
     sides: dict[Literal["left", "right"], Words]
     intensity: dict[str, Annotated[int, Field(ge=0, le=10)]] = {}
+    pill_words: list[Text] = []
+
+
+class PillCount(_Strict):
+    evidence: Slug
+    at_least: Annotated[int, Field(ge=2, le=100)]
+    source: Text
 
 
 class CommonQuantitiesFile(_Strict):
@@ -126,6 +133,7 @@ class CommonQuantitiesFile(_Strict):
     plausible_celsius: Annotated[
         list[Annotated[float, Field(ge=30.0, le=46.0)]], Field(min_length=2, max_length=2)
     ]
+    pill_count: PillCount | None = None
 
 
 class AudienceFile(_Strict):

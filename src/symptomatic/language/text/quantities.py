@@ -47,6 +47,13 @@ class Numbers:
     age: float | None
 
 
+#: Units after a number that make it a dose or a time, not a count of pills.
+_NOT_A_COUNT = (
+    r"(?:mg|g|ml|mcg|µg|kg|milligrams?|grams?|grammes?|days?|hours?|h|weeks?|years?|"
+    r"mins?|minutes?|jours?|heures?|semaines?|ans?|fois|times)\b"
+)
+
+
 def _alternatives(words: Iterable[str]) -> str:
     """A regex group matching any of ``words``, longest first, escaped."""
     ws = sorted(set(words), key=len, reverse=True)
@@ -63,6 +70,7 @@ class _Patterns:
     duration: re.Pattern[str]
     infant_age: re.Pattern[str]
     age_word: re.Pattern[str]
+    pills: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=8)
@@ -125,6 +133,16 @@ def _patterns(lang: str) -> _Patterns:
             re.IGNORECASE,
         ),
         age_word=re.compile(r"\b" + _alternatives(q.age_words) + r"\b", re.IGNORECASE),
+        pills=re.compile(
+            r"\b(\d{1,3})\s+(?:x\s+)?(?!"
+            + _NOT_A_COUNT
+            + r")(?:\w+\s+){0,3}?"
+            + _alternatives(q.pill_words)
+            + r"\b",
+            re.IGNORECASE,
+        )
+        if q.pill_words
+        else None,
     )
 
 
@@ -200,6 +218,21 @@ def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | No
             days = q.since_when.get(m.group(3).lower())
         durations.append(Duration(m.start(), m.end(), m.group(), days))
         spans.append((m.start(), m.end()))
+    if digits and p.pills is not None and q.pill_evidence is not None:
+        for m in p.pills.finditer(text):
+            if int(m.group(1)) >= q.pill_count_at_least:
+                spans.append((m.start(), m.end()))
+                found.append(
+                    Finding(
+                        q.pill_evidence,
+                        "present",
+                        None,
+                        span=(m.start(), m.end()),
+                        text=m.group(),
+                        source="text",
+                    )
+                )
+                break
     age = None
     for m in p.infant_age.finditer(text):
         number = amount(m.group(1) or m.group(3) or "")
