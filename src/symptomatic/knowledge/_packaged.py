@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "130e0c429b1cb9c1f6ea31fa419ea5f897878f0831a632be2a50856234eeae86"
+MANIFEST_SHA256 = "e5d85fbd631283af1030201e36c1f742592c8bb33a55f8b929f6d64586aa4e9a"

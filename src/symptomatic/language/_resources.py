@@ -140,6 +140,7 @@ class Quantities:
     pill_words: tuple[str, ...] = ()
     pill_evidence: str | None = None  # the evidence a large count of pills says
     pill_count_at_least: int = 0
+    carer_history: frozenset[str] = frozenset()  # history said of a relative: the patient's
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +224,7 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         pill_words=tuple(doc.get("pill_words", ())),
         pill_evidence=common.get("pill_count", {}).get("evidence"),
         pill_count_at_least=int(common.get("pill_count", {}).get("at_least", 0)),
+        carer_history=frozenset(common.get("carer_history", {}).get("evidences", ())),
     )
 
 

@@ -126,6 +126,11 @@ class PillCount(_Strict):
     source: Text
 
 
+class CarerHistory(_Strict):
+    about: Text
+    evidences: list[Slug]
+
+
 class CommonQuantitiesFile(_Strict):
     about: Text
     fever_from_celsius: Annotated[float, Field(ge=37.0, le=39.0)]
@@ -134,6 +139,7 @@ class CommonQuantitiesFile(_Strict):
         list[Annotated[float, Field(ge=30.0, le=46.0)]], Field(min_length=2, max_length=2)
     ]
     pill_count: PillCount | None = None
+    carer_history: CarerHistory | None = None
 
 
 class AudienceFile(_Strict):

@@ -153,6 +153,7 @@ def parse(
         clean,
         data.quantities.sides,
         scan(toks, comp.triggers, consume=False),
+        data.quantities.carer_history,
     )
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)

@@ -87,6 +87,9 @@ class _Nearest:
         return None if best is None else best[2]
 
 
+#: A relative's current symptoms are the patient's (a carer writing).
+CARER_READING = True
+
 #: Attach a body place only to a pain, rash or swelling said in the same clause.
 ATTACH_IN_CLAUSE_ONLY = True
 
@@ -117,6 +120,7 @@ def to_findings(
     text: str,
     sides: Mapping[str, tuple[str, ...]],
     trigger_matches: Sequence[Match] = (),
+    carer_history: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Findings from the main matches, their context already applied. ``trigger_matches``
     are the trigger words found anywhere (also inside a longer phrase)."""
@@ -179,16 +183,26 @@ def to_findings(
                 values = e.values or (None,)
                 out += [_finding(e.evidence, status, v, m, surface) for v in values]
             continue
+        carer = False
         if "family" in m.cats:
             if "hypothetical" in m.cats or "question" in m.cats:
                 continue
             codes = list(e.family) + (list(e.family_mother) if m.relative == "mother" else [])
             neg = "negated" in m.cats
             out += [_finding(c, "absent" if neg else "present", None, m, surface) for c in codes]
-            continue
+            if codes or e.evidence is None or not CARER_READING:
+                continue
+            ev = kb.evidence_by_id.get(e.evidence)
+            if ev is None or (ev.history and e.evidence not in carer_history):
+                continue
+            # "my dad is grey and sweaty", "Dad's on apixaban": what a relative has or takes
+            # now is the patient's, written by a carer (family history is said with
+            # illnesses, read above).
+            carer = True
         if e.evidence is None or e.evidence not in kb.evidence_by_id:
             continue
-        status = context_status(m.cats, kb.evidence_by_id[e.evidence].history)
+        cats = m.cats - {"family"} if carer else m.cats
+        status = context_status(cats, kb.evidence_by_id[e.evidence].history)
         if status is None:
             continue
         children = {w.evidence for w in e.with_ if w.values}
