@@ -55,6 +55,7 @@ _WHERE = {
     "validate_knowledge": "symptomatic._validation",
     "ui_words": "symptomatic.language.compose.ui",
     "install_hint": "symptomatic._extras",
+    "tune_process": "symptomatic._runtime",
     "ConflictingAnswerError": "symptomatic._errors",
     "InputError": "symptomatic._errors",
     "InvalidValueError": "symptomatic._errors",
@@ -105,6 +106,7 @@ __all__ = [
     "default_checker",
     "install_hint",
     "load_knowledge",
+    "tune_process",
     "ui_words",
     "validate_knowledge",
 ]
@@ -125,6 +127,7 @@ if TYPE_CHECKING:
     )
     from symptomatic._extras import install_hint
     from symptomatic._levels import CARE_LEVELS
+    from symptomatic._runtime import tune_process
     from symptomatic._types import (
         LANGS,
         Case,

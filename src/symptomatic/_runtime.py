@@ -22,6 +22,8 @@ from __future__ import annotations
 import os
 import sys
 
+from symptomatic._types import public
+
 __all__ = ["tune_process"]
 
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -31,6 +33,7 @@ _KEEP_BYTES = 64 * 1024 * 1024
 _done: list[bool] = []
 
 
+@public
 def tune_process() -> None:
     """Set one BLAS thread (if numpy is not loaded yet) and keep freed heap memory."""
     if _done:

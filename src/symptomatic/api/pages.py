@@ -56,7 +56,7 @@ def _candidates() -> list[tuple[str, Traversable]]:
     with contextlib.suppress(ImportError, TypeError):
         found.append(("fastapi-offline", resources.files("fastapi_offline") / "static"))
     try:
-        import swagger_ui_bundle  # type: ignore[import-untyped, unused-ignore]
+        import swagger_ui_bundle  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError:
         pass
     else:

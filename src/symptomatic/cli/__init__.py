@@ -132,7 +132,7 @@ def _fail(message: str, code: int = EXIT_INPUT) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from symptomatic._runtime import tune_process
+    from symptomatic import tune_process
 
     tune_process()
     from symptomatic import InputError, KnowledgeError, SymptomaticError

@@ -187,6 +187,7 @@ class QuestionTable:
     history: BoolArray  # (Q,) history questions (risk factors, past illnesses)
     level_of: IntArray  # (H,) care level index of each hypothesis (0 = ambulance)
     thresholds: FloatArray  # (4,) the triage policy's threshold of each urgent level
+    mass_floor: float  # the triage policy's min_probability
     severe: IntArray  # indices of the severe conditions
     severe_mask: BoolArray  # (H,)
 
@@ -236,6 +237,7 @@ def compile_questions(
         history=np.array([e.history for e in kb.evidences], dtype=bool),
         level_of=np.array(level_of, dtype=np.intp),
         thresholds=np.array([kb.policy.thresholds[lv] for lv in CARE_LEVELS[:-1]]),
+        mass_floor=kb.policy.min_probability,
         severe=np.flatnonzero(severe_mask).astype(np.intp),
         severe_mask=severe_mask,
     )
@@ -352,7 +354,8 @@ def select(
 def care_level_index(table: QuestionTable, probs: FloatArray) -> int:
     """The care level (0 = ambulance ... 4 = self-care) the posterior alone gives: the
     triage rule of :mod:`symptomatic.engine.triage` on the table's arrays."""
-    masses = np.cumsum(np.bincount(table.level_of, weights=probs, minlength=5))
+    counted = np.where(probs >= table.mass_floor, probs, 0.0)
+    masses = np.cumsum(np.bincount(table.level_of, weights=counted, minlength=5))
     reached = np.flatnonzero(masses[:4] >= table.thresholds)
     return int(reached[0]) if len(reached) else 4
 

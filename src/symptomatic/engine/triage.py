@@ -5,7 +5,8 @@ The rule (documented in the README, thresholds in ``triage_policy.json``):
 1. Every hypothesis needs a care level: each condition its own (cited in its record),
    "something else" the policy's ``other_level``.
 2. For each care level H more urgent than self-care, the *mass* of H is the probability
-   that the person has a condition needing H or something more urgent. The answer is the
+   that the person has a condition needing H or something more urgent, counting only the
+   hypotheses of at least ``min_probability`` (the policy's). The answer is the
    least urgent level L such that, for every level H more urgent than L, the mass of H
    stays below the threshold for H. Equivalently, from the most urgent level down, the
    first level whose mass reaches its threshold; self-care when none does.
@@ -75,10 +76,15 @@ def hypothesis_urgency(kb: KnowledgeBase, n_hypotheses: int) -> np.ndarray:
 
 
 def level_masses(kb: KnowledgeBase, probs: FloatArray) -> FloatArray:
-    """For each level (most urgent first), P(a hypothesis needing it or more urgent).
+    """For each level (most urgent first), P(a hypothesis needing it or more urgent), where
+    a hypothesis below the policy's ``min_probability`` does not count: a long tail of
+    unrelated conditions at a few per cent each is not evidence of danger.
 
     Works on one posterior (H,) or many (n, H); returns (5,) or (n, 5).
     """
+    floor = kb.policy.min_probability
+    if floor > 0.0:
+        probs = np.where(probs >= floor, probs, 0.0)
     urg = hypothesis_urgency(kb, probs.shape[-1])
     onehot = np.zeros((probs.shape[-1], len(CARE_LEVELS)))
     onehot[np.arange(len(urg)), urg] = 1.0

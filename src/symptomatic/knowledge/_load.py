@@ -114,6 +114,7 @@ def _red_flags(doc: Mapping[str, Any]) -> tuple[RedFlagRule, ...]:
 def _policy(doc: Mapping[str, Any]) -> TriagePolicy:
     return TriagePolicy(
         thresholds={k: float(v) for k, v in doc["thresholds"].items()},
+        min_probability=float(doc.get("min_probability", 0.0)),
         other_level=doc["other_level"],
         no_symptoms_level=doc["no_symptoms_level"],
         raw=dict(doc),

@@ -161,6 +161,7 @@ class TriagePolicy:
     thresholds: Mapping[str, float]  # care level -> threshold on its mass
     other_level: CareLevel
     no_symptoms_level: CareLevel
+    min_probability: float = 0.0  # hypotheses below it do not count in a mass
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 

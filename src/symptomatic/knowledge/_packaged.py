@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "e5d85fbd631283af1030201e36c1f742592c8bb33a55f8b929f6d64586aa4e9a"
+MANIFEST_SHA256 = "ba79abe2c81a980c60dfa79ff02d2d541884d8fdf9096ba9f8a2139f5930caf8"

@@ -242,6 +242,7 @@ class Thresholds(Strict):
 class TriagePolicyFile(Strict):
     about: Text
     thresholds: Thresholds
+    min_probability: Annotated[float, Field(ge=0.0, lt=0.5, allow_inf_nan=False)] = 0.0
     other_level: CareLevel
     no_symptoms_level: CareLevel
     chosen_on: Text
