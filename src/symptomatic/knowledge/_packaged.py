@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "ba79abe2c81a980c60dfa79ff02d2d541884d8fdf9096ba9f8a2139f5930caf8"
+MANIFEST_SHA256 = "cb3ee366126da6f1abdd27017c85f5bcf69842054f0aa1d3fddd3437e528e854"
