@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import closed_within, free_port
+from tests.api.conftest import closed_within, free_port, stop_group
 
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
@@ -52,17 +52,6 @@ def _wait(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{what} did not start") from None
             time.sleep(0.1)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def render(conf: str, *, port: int, backends: list[int], tmp: Path) -> str:
@@ -127,7 +116,7 @@ def nginx(
         yield f"http://127.0.0.1:{port}", backends, tmp
     finally:
         for proc in (proxy, *backends):
-            _stop(proc)
+            stop_group(proc)
 
 
 def test_answers_pass_through_and_a_dead_replica_is_routed_around(

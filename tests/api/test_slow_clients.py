@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import selectors
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ pytest.importorskip("uvicorn")
 pytest.importorskip("httptools")
 
 from symptomatic.api.server import DEFAULT_CLIENT_TIMEOUT
-from tests.api.conftest import free_port
+from tests.api.conftest import free_port, stop_group
 
 TIMEOUT = 1.5
 #: Connections of each kind.
@@ -61,12 +60,7 @@ def server() -> Iterator[tuple[str, int]]:
     try:
         yield "127.0.0.1", port
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_group(proc)
 
 
 GET = b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n"

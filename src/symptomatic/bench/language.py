@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from symptomatic.bench._scores import prf
 from symptomatic.knowledge import KnowledgeBase
 from symptomatic.knowledge._io import package_dir, read_json
 from symptomatic.language._resources import LexEntry, load_language
@@ -59,14 +60,9 @@ def score(
             if s == "absent" and (c, v) in by_key:
                 neg_total += 1
                 neg_ok += by_key[(c, v)] == "absent"
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "items": n,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
+        **prf(tp, tp + fp, tp, tp + fn),
         "negation_accuracy": round(neg_ok / neg_total, 4) if neg_total else 1.0,
         "negation_n": neg_total,
     }

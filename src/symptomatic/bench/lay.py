@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from symptomatic.bench._scores import prf
 from symptomatic.knowledge import KnowledgeBase
 from symptomatic.knowledge._io import package_dir, read_json
 
@@ -108,15 +109,7 @@ def score_findings(
                 )
             else:
                 gold_ok += (ev, st, v) in found
-    precision = found_ok / found_n if found_n else 1.0
-    recall = gold_ok / gold_n if gold_n else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "items": items,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-    }
+    return {"items": items, **prf(found_ok, found_n, gold_ok, gold_n)}
 
 
 def answer_items(kb: KnowledgeBase, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
