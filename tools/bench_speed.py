@@ -209,8 +209,8 @@ def bench_scaling(checker: Checker) -> dict[str, Any]:
         lik=np.ascontiguousarray(table.lik[:, ddx]),
         neg_entropy=np.ascontiguousarray(table.neg_entropy[:, ddx]),
         group=table.group[ddx],
-        severe_mask=table.severe_mask[ddx],
-        severe=np.flatnonzero(table.severe_mask[ddx]),
+        level_onehot=table.level_onehot[ddx],
+        severity=table.severity[ddx],
     )
     measure("ddxplus_49", sub, len(ddx), model.log_lik[:, ddx], model.log_prior[ddx])
     # 800 conditions, about 700 evidences: resample columns, repeat question blocks.
@@ -242,8 +242,8 @@ def bench_scaling(checker: Checker) -> dict[str, Any]:
         neg_entropy=neg,
         group=table.group[cols],
         history=np.zeros(len(starts) - 1, dtype=bool),
-        severe=np.flatnonzero(table.severe_mask[cols]),
-        severe_mask=table.severe_mask[cols],
+        level_onehot=table.level_onehot[cols],
+        severity=table.severity[cols],
     )
     big_lik, big_prior = scaled_model(model, n_big, factor)
     measure("simulated_800", big, n_big, big_lik, big_prior)

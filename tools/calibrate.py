@@ -229,6 +229,17 @@ def fit_other(kb: KnowledgeBase, temperature: float, floor: float) -> dict[str, 
     }
 
 
+#: Not fitted: set by hand, written with the fitted numbers so the model reads one file.
+CHOSEN_BY_HAND: dict[str, object] = {
+    "min_fitting": 0.001,
+    "min_fitting_chosen": "by hand: a condition that can show the person's symptoms is listed"
+    " only while it keeps at least 1 in 1,000",
+    "hallmark_share": 0.5,
+    "hallmark_share_chosen": "by hand: a finding at least half of a condition's people show"
+    " is a hallmark; its absence never argues for the condition",
+}
+
+
 def _recompile() -> None:
     """The compiled arrays record every file's hash: compile again after writing."""
     import subprocess
@@ -254,6 +265,7 @@ def main() -> int:
     doc.update(fit_temperature(kb, floor))
     temperature = float(doc["temperature"])  # type: ignore[arg-type]
     doc["ece_ddxplus_at_temperature"] = round(ece(temperature), 5)  # type: ignore[operator]
+    doc.update(CHOSEN_BY_HAND)
     doc.update(fit_other(kb, temperature, floor))
     OUT.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(doc, indent=1))

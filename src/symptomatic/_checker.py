@@ -33,8 +33,10 @@ from symptomatic._types import (
 from symptomatic.engine import (
     CompiledModel,
     Contribution,
+    QuestionTable,
     TriageDecision,
     compile_model,
+    compile_questions,
     differential_members,
     encode,
     explain_many,
@@ -136,6 +138,14 @@ class Checker:
         self.max_conditions = max_conditions
         self.min_probability = float(min_probability)
         self._parents = {e.id: e.parent for e in self.kb.evidences if e.parent is not None}
+        self._questions: QuestionTable | None = None
+
+    def question_table(self) -> QuestionTable:
+        """The arrays of question selection over this checker's model, compiled on first use
+        (an interview needs them; a single check does not)."""
+        if self._questions is None:
+            self._questions = compile_questions(self.kb, self.model)
+        return self._questions
 
     # -- building blocks ------------------------------------------------------------
     def case(
@@ -408,8 +418,6 @@ class Checker:
             if -0.05 <= weight <= 0.05:
                 break  # strongest first: every later weight rounds as small or smaller
             kept = for_ if weight > 0.05 else against
-            if kept is for_ and self._hallmark_missing(ct, i):
-                continue
             if len(kept) == _REASONS_LOOKED_AT:
                 if len(for_) == len(against) == _REASONS_LOOKED_AT:
                     break
@@ -431,18 +439,6 @@ class Checker:
             reasons_for=tuple(for_),
             reasons_against=tuple(against),
         )
-
-    def _hallmark_missing(self, ct: Contribution, i: int) -> bool:
-        """True when ``ct`` is the absence of something condition ``i`` usually shows (at
-        least half of its people): never a reason *for* the condition, whatever quirk of
-        its source makes the numbers say so."""
-        model = self.model
-        if model.slot_value[ct.slot] != "absent":
-            return False
-        if ct.evidence in self.kb.conditions[i].hallmarks:
-            return True
-        present = model.slot_index[(ct.evidence, "present")]
-        return bool(np.exp(model.log_lik[present, i]) >= 0.5)
 
     def _triage_result(self, decision: TriageDecision, lang: str) -> TriageResult:
         from symptomatic.language.compose import answer as compose

@@ -20,7 +20,6 @@ and checks the answers. Everything is recomputed from the answers given so far, 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,7 @@ import numpy as np
 from symptomatic._case import resolve_evidence, resolve_value
 from symptomatic._errors import InputError, InvalidValueError
 from symptomatic._types import LANGS, Case, Finding, Question, Result, Status, public
-from symptomatic.engine import InterviewPolicy, QuestionTable, Step, compile_questions, step
+from symptomatic.engine import InterviewPolicy, Step, step
 from symptomatic.knowledge import Evidence, KnowledgeBase
 
 if TYPE_CHECKING:
@@ -53,22 +52,6 @@ class _Answer:
         if self.status != "present" or not self.values:
             return [Finding(eid, self.status)]
         return [Finding(eid, "present", v) for v in self.values]
-
-
-_TABLES: dict[tuple[int, int], tuple[Any, QuestionTable]] = {}
-_TABLES_LOCK = threading.Lock()
-
-
-def question_table(checker: Checker, severe_max: int) -> QuestionTable:
-    """The checker's question table, compiled once per compiled model."""
-    key = (id(checker.model), severe_max)
-    with _TABLES_LOCK:
-        hit = _TABLES.get(key)
-        if hit is not None and hit[0] is checker.model:
-            return hit[1]
-        table = compile_questions(checker.kb, checker.model, severe_max=severe_max)
-        _TABLES[key] = (checker.model, table)
-        return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +119,7 @@ class Interview:
         self.age = first.case.age
         self.sex = first.case.sex
         self._initial = tuple(f for f in first.case.findings if f.source != "implied")
-        self._table = question_table(self.checker, self.policy.severe_max)
+        self._table = self.checker.question_table()
         self._answers: list[_Answer] = []
         self._stopped = False
         self._state: _State | None = None

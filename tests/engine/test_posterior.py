@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -157,3 +162,45 @@ def test_vectorised_path_matches_single_case(model: CompiledModel) -> None:
 def test_log_scores_add_context(model: CompiledModel) -> None:
     enc = encode(model, [("fever", "present", None)])
     np.testing.assert_allclose(log_scores(model, enc), log_scores(model, enc, age=40))
+
+
+def _with(
+    tmp: Path, *, calibration: dict[str, Any] | None = None, hallmarks: tuple[str, ...] = ()
+) -> CompiledModel:
+    target = tmp / "kb"
+    shutil.copytree(TINY, target)
+    if calibration is not None:
+        doc = {"generated": "test", "temperature": 1.0, **calibration}
+        (target / "calibration.json").write_text(json.dumps(doc), encoding="utf-8")
+    if hallmarks:
+        node = target / "conditions" / "flu.json"
+        record = json.loads(node.read_text(encoding="utf-8"))
+        record["hallmarks"] = list(hallmarks)
+        node.write_text(json.dumps(record), encoding="utf-8")
+    return compile_model(load_knowledge(target))
+
+
+def _for_flu(
+    m: CompiledModel, findings: list[tuple[str, str, str | None]]
+) -> dict[tuple[str, str | None], float]:
+    enc = encode(m, findings)
+    flu = m.condition_ids.index("flu")
+    return {(c.evidence, c.value): c.weight for c in explain(m, enc, posterior(m, enc), flu)}
+
+
+def test_a_listed_hallmark_missing_is_never_a_reason_for(tmp_path: Path) -> None:
+    findings = [("runny-nose", "present", None), ("sneezing", "absent", None)]
+    plain = _for_flu(_with(tmp_path / "a"), findings)
+    assert plain[("sneezing", "absent")] > 0  # the numbers alone make it a reason for flu
+    listed = _for_flu(_with(tmp_path / "b", hallmarks=("sneezing",)), findings)
+    assert ("sneezing", "absent") not in listed
+    assert ("runny-nose", "present") in listed  # the other reasons stay
+
+
+def test_what_most_people_with_it_show_is_a_hallmark(tmp_path: Path) -> None:
+    findings = [("runny-nose", "absent", None), ("fever", "present", None)]
+    plain = _for_flu(_with(tmp_path / "a", calibration={}), findings)
+    assert plain[("runny-nose", "absent")] > 0  # flu 0.8 runny nose: absent argues for it
+    shared = _for_flu(_with(tmp_path / "b", calibration={"hallmark_share": 0.5}), findings)
+    assert ("runny-nose", "absent") not in shared
+    assert shared[("fever", "present")] > 0

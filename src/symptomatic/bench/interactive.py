@@ -203,7 +203,7 @@ def run_interactive(
         max_questions=max_questions,
         stop_on_red_flag=stop_on_red_flag,
     )
-    table = compile_questions(kb, model, severe_max=policy.severe_max)
+    table = compile_questions(kb, model)
     index = condition_index(kb)
     n = len(patients)
     probs = np.empty((n, model.n_hypotheses))

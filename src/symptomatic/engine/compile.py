@@ -12,6 +12,8 @@ sex terms), divided by the calibrated temperature before normalising.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +22,13 @@ from numpy.typing import NDArray
 
 from symptomatic.knowledge import KnowledgeBase
 
-__all__ = ["CompiledModel", "FloatArray", "IntArray", "compile_model"]
+__all__ = ["CompiledModel", "FloatArray", "FullArrays", "IntArray", "compile_model", "full_arrays"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class CompiledModel:
     """Arrays for fast inference; build with :func:`compile_model`."""
 
@@ -43,22 +45,20 @@ class CompiledModel:
     age_log_ratio: FloatArray | None  # (H, bands) or None
     sex_log_ratio: FloatArray | None  # (H, 2) male, female; -inf where impossible
     temperature: float
-    # Full-observation helpers (binary absent unless present):
+    # The full-observation layout (binary absent unless present): see full_arrays().
     binary_evidences: tuple[str, ...]
-    absent_baseline: FloatArray  # (H,) sum of log P(absent) over every binary evidence
-    binary_delta: FloatArray  # (B, H) log P(present) - log P(absent)
     value_slots: IntArray  # (V,) the slots of categorical and multi-choice values
     default_value: dict[str, str]  # evidence -> default value, top-level non-binary ones
     multi_evidences: frozenset[str]
-    full_weights: FloatArray  # (B + V, H) [binary_delta; value log-lik] / temperature
-    full_weights32: NDArray[np.float32]  # the same in single precision (the fast batch path)
-    full_offset: FloatArray  # (H,) (log_prior + absent_baseline) / temperature
+    # Answers that never argue *for* a hypothesis: the absence of one of its hallmarks.
+    not_for: NDArray[np.bool_]  # (K, H)
     # Which evidences each condition's source lists for it (coverage):
     evidence_ids: tuple[str, ...]  # (E,) knowledge-base order
     evidence_column: dict[str, int]
     shows: FloatArray  # (C, E)
     symptom_column: NDArray[np.bool_]  # (E,) True for symptoms, False for history
     differential_coverage: float
+    min_fitting: float  # smallest probability of a condition listed for fitting the picture
 
     @property
     def n_conditions(self) -> int:
@@ -98,6 +98,25 @@ def _other_column(arrays: Any, floor: float) -> FloatArray:
     background[present] = raised
     background[np.flatnonzero(present) + 1] = 1.0 - raised
     return background
+
+
+def _hallmark_absences(
+    kb: KnowledgeBase, log_lik: FloatArray, present_row: dict[str, int]
+) -> NDArray[np.bool_]:
+    """(K, H): True where slot k is the absence of a hallmark of hypothesis h, something
+    its people usually show: one its knowledge lists in ``hallmarks``, or one at least
+    ``calibration.hallmark_share`` of them have. Such an absence is never a reason *for*
+    the condition, whatever quirk of its source makes the numbers say so (DDXPlus lists
+    a sore throat for viral pharyngitis only where the patients have one, so "no sore
+    throat" would otherwise argue for it)."""
+    out = np.zeros(log_lik.shape, dtype=np.bool_)
+    rows = np.fromiter(present_row.values(), dtype=np.intp, count=len(present_row))
+    out[rows + 1] = log_lik[rows] >= np.log(kb.calibration.hallmark_share)
+    for c, cond in enumerate(kb.conditions):
+        for e in cond.hallmarks:
+            if e in present_row:
+                out[present_row[e] + 1, c] = True
+    return out
 
 
 def compile_model(
@@ -142,11 +161,8 @@ def compile_model(
     slots = {e: np.array(ks, dtype=np.intp) for e, ks in evidence_slots.items()}
     binaries = tuple(e.id for e in kb.evidences if e.kind == "binary")
     present_rows = np.array([slots[e][0] for e in binaries], dtype=np.intp)
-    absent_baseline = log_lik[present_rows + 1].sum(axis=0)
-    binary_delta = log_lik[present_rows] - log_lik[present_rows + 1]
     value_slots = np.flatnonzero(~binary).astype(np.intp)
     log_prior = np.log(prior)
-    full_weights = np.ascontiguousarray(np.vstack([binary_delta, log_lik[value_slots]]) / temp)
 
     def pad(a: FloatArray | None, fill: float = 0.0) -> FloatArray | None:
         if a is None:
@@ -175,8 +191,6 @@ def compile_model(
         sex_log_ratio=pad(arrays.sex_log_ratio),
         temperature=temp,
         binary_evidences=binaries,
-        absent_baseline=absent_baseline,
-        binary_delta=np.ascontiguousarray(binary_delta),
         value_slots=value_slots,
         # "No" to a top-level choice question means its default ("no travel"); "no" to a
         # follow-up (where the pain is, the rash's colour) carries no information of its
@@ -185,12 +199,49 @@ def compile_model(
             e.id: e.default for e in kb.evidences if e.default is not None and e.parent is None
         },
         multi_evidences=frozenset(e.id for e in kb.evidences if e.kind == "multi"),
-        full_weights=full_weights,
-        full_weights32=np.ascontiguousarray(full_weights, dtype=np.float32),
-        full_offset=(log_prior + absent_baseline) / temp,
+        not_for=_hallmark_absences(
+            kb, log_lik, {e: int(r) for e, r in zip(binaries, present_rows, strict=True)}
+        ),
         evidence_ids=evidence_ids,
         evidence_column={e: i for i, e in enumerate(evidence_ids)},
         shows=np.asarray(arrays.shows, dtype=np.float64),
         symptom_column=np.array([not e.history for e in kb.evidences]),
-        differential_coverage=kb.calibration.differential_coverage,
+        differential_coverage=cal.differential_coverage,
+        min_fitting=cal.min_fitting,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FullArrays:
+    """The weights of the full-observation path (:func:`full_observation_scores`)."""
+
+    weights: FloatArray  # (B + V, H) [log P(present) - log P(absent); value log-lik] / T
+    weights32: NDArray[np.float32]  # the same in single precision (the fast batch path)
+    offset: FloatArray  # (H,) (log_prior + sum of every binary's log P(absent)) / T
+
+
+_FULL: weakref.WeakKeyDictionary[CompiledModel, FullArrays] = weakref.WeakKeyDictionary()
+_FULL_LOCK = threading.Lock()
+
+
+def full_arrays(model: CompiledModel) -> FullArrays:
+    """The full-observation weights of ``model``, built on first use and kept while the
+    model lives: only the batch benchmarks need them, so a server worker never holds them."""
+    with _FULL_LOCK:
+        hit = _FULL.get(model)
+        if hit is not None:
+            return hit
+        present_rows = np.array(
+            [model.evidence_slots[e][0] for e in model.binary_evidences], dtype=np.intp
+        )
+        log_lik = model.log_lik
+        absent = log_lik[present_rows + 1]
+        weights = np.vstack([log_lik[present_rows] - absent, log_lik[model.value_slots]])
+        weights = np.ascontiguousarray(weights / model.temperature)
+        out = FullArrays(
+            weights=weights,
+            weights32=np.ascontiguousarray(weights, dtype=np.float32),
+            offset=(model.log_prior + absent.sum(axis=0)) / model.temperature,
+        )
+        _FULL[model] = out
+        return out

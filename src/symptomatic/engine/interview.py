@@ -63,6 +63,7 @@ from numpy.typing import NDArray
 
 from symptomatic._types import public
 from symptomatic.engine.compile import CompiledModel, FloatArray, IntArray
+from symptomatic.engine.triage import first_reached, levels_of, masses
 from symptomatic.knowledge import KnowledgeBase
 
 BoolArray = NDArray[np.bool_]
@@ -185,20 +186,17 @@ class QuestionTable:
     group: IntArray  # (H,) care group of each hypothesis
     n_groups: int
     history: BoolArray  # (Q,) history questions (risk factors, past illnesses)
-    level_of: IntArray  # (H,) care level index of each hypothesis (0 = ambulance)
+    level_onehot: FloatArray  # (H, 5) care level of each hypothesis (triage's levels)
     thresholds: FloatArray  # (4,) the triage policy's threshold of each urgent level
     mass_floor: float  # the triage policy's min_probability
-    severe: IntArray  # indices of the severe conditions
-    severe_mask: BoolArray  # (H,)
+    severity: NDArray[np.int64]  # (H,) the model's severity of each hypothesis
 
     @property
     def n_questions(self) -> int:
         return len(self.evidences)
 
 
-def compile_questions(
-    kb: KnowledgeBase, model: CompiledModel, *, severe_max: int = 2
-) -> QuestionTable:
+def compile_questions(kb: KnowledgeBase, model: CompiledModel) -> QuestionTable:
     """Arrays for question selection over ``kb`` and its compiled ``model``."""
     from symptomatic._levels import CARE_LEVELS
 
@@ -218,11 +216,9 @@ def compile_questions(
     lik = lik / totals[outcome_question]
     neg_entropy = np.add.reduceat(lik * np.log(lik), starts[:-1], axis=0)
     groups = [CARE_LEVELS.index(c.care_level) for c in kb.conditions]
-    level_of = list(groups)
     if model.other is not None:
         groups.append(len(CARE_LEVELS))
-        level_of.append(CARE_LEVELS.index(kb.policy.other_level))
-    severe_mask = model.severity <= severe_max
+    _, onehot, thresholds = levels_of(kb, model.n_hypotheses)
     return QuestionTable(
         evidences=codes,
         index=index,
@@ -235,11 +231,10 @@ def compile_questions(
         group=np.array(groups, dtype=np.intp),
         n_groups=len(CARE_LEVELS) + 1,
         history=np.array([e.history for e in kb.evidences], dtype=bool),
-        level_of=np.array(level_of, dtype=np.intp),
-        thresholds=np.array([kb.policy.thresholds[lv] for lv in CARE_LEVELS[:-1]]),
+        level_onehot=onehot,
+        thresholds=thresholds,
         mass_floor=kb.policy.min_probability,
-        severe=np.flatnonzero(severe_mask).astype(np.intp),
-        severe_mask=severe_mask,
+        severity=model.severity,
     )
 
 
@@ -354,10 +349,7 @@ def select(
 def care_level_index(table: QuestionTable, probs: FloatArray) -> int:
     """The care level (0 = ambulance ... 4 = self-care) the posterior alone gives: the
     triage rule of :mod:`symptomatic.engine.triage` on the table's arrays."""
-    counted = np.where(probs >= table.mass_floor, probs, 0.0)
-    masses = np.cumsum(np.bincount(table.level_of, weights=counted, minlength=5))
-    reached = np.flatnonzero(masses[:4] >= table.thresholds)
-    return int(reached[0]) if len(reached) else 4
+    return first_reached(masses(table.level_onehot, probs, table.mass_floor), table.thresholds)
 
 
 def settled(table: QuestionTable, probs: FloatArray, questions: Sequence[int]) -> bool:
@@ -399,7 +391,7 @@ def stop_reason(
         return "max_questions"
     top = int(np.argmax(probs))
     if probs[top] >= policy.confidence:
-        severe = probs * table.severe_mask
+        severe = probs * (table.severity <= policy.severe_max)
         severe[top] = 0.0
         if float(severe.max(initial=0.0)) < policy.severe_risk:
             return "confident"

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from symptomatic.engine.compile import CompiledModel, FloatArray, IntArray
+from symptomatic.engine.compile import CompiledModel, FloatArray, IntArray, full_arrays
 
 
 def softmax(z: FloatArray) -> FloatArray:
@@ -117,38 +117,20 @@ class Contribution:
 def explain(
     model: CompiledModel, enc: Encoded, probs: FloatArray, condition: int
 ) -> list[Contribution]:
-    """The findings for and against ``condition``, strongest first."""
-    slots, wts = enc
-    if len(slots) == 0:
-        return []
-    others = probs.copy()
-    others[condition] = 0.0
-    total = others.sum()
-    if total <= 0.0:
-        others = np.ones_like(probs)
-        others[condition] = 0.0
-        total = others.sum()
-    ll = model.log_lik[slots]  # (k, C)
-    mine = ll[:, condition]
-    m = ll.max(axis=1, keepdims=True)
-    alt = np.log((np.exp(ll - m) * (others / total)).sum(axis=1)) + m[:, 0]
-    weights = wts * (mine - alt) / model.temperature
-    out = [
-        Contribution(int(s), model.slot_evidence[s], model.slot_value[s], float(w))
-        for s, w in zip(slots, weights, strict=True)
-    ]
-    out.sort(key=lambda c: -abs(c.weight))
-    return out
+    """The findings for and against ``condition``, strongest first: :func:`explain_many`
+    for one condition."""
+    return explain_many(model, enc, probs, [condition])[0]
 
 
 def explain_many(
     model: CompiledModel, enc: Encoded, probs: FloatArray, conditions: Sequence[int]
 ) -> list[list[Contribution]]:
-    """:func:`explain` for each of ``conditions`` in one numpy pass.
+    """The findings for and against each of ``conditions``, strongest first, in one numpy
+    pass.
 
-    Same numbers (to the last bit) and same order as one :func:`explain` call per
-    condition: each condition's row of weights is reduced exactly as :func:`explain`
-    reduces it, only all at once.
+    A contribution's weight compares the condition with the others, weighted by their
+    current probabilities. The absence of one of a condition's hallmarks
+    (``model.not_for``) is never listed as a reason for it.
     """
     slots, wts = enc
     conds = np.asarray(conditions, dtype=np.intp)
@@ -169,12 +151,14 @@ def explain_many(
     share = others / total[:, None]  # (n, C)
     alt = np.log((np.exp(ll - m)[:, None, :] * share[None, :, :]).sum(axis=2)) + m  # (k, n)
     weights = wts[:, None] * (mine - alt) / model.temperature  # (k, n)
+    dropped = (model.not_for[slots][:, conds] & (weights > 0.0)).T.tolist()  # (n, k)
     named = [(s, model.slot_evidence[s], model.slot_value[s]) for s in slots.tolist()]
     out: list[list[Contribution]] = []
-    for column in weights.T.tolist():
+    for column, drop in zip(weights.T.tolist(), dropped, strict=True):
         row = [
             Contribution(s, code, value, w)
-            for (s, code, value), w in zip(named, column, strict=True)
+            for (s, code, value), w, d in zip(named, column, drop, strict=True)
+            if not d
         ]
         row.sort(key=lambda c: -abs(c.weight))
         out.append(row)
@@ -198,8 +182,9 @@ def full_observation_scores(
     ``precision="float32"`` computes in single precision, about twice as fast; the
     benchmark checks that it ranks every case as float64 does.
     """
-    weights: Any = model.full_weights if precision == "float64" else model.full_weights32
-    offset = model.full_offset.astype(weights.dtype, copy=False)
+    full = full_arrays(model)
+    weights: Any = full.weights if precision == "float64" else full.weights32
+    offset = full.offset.astype(weights.dtype, copy=False)
     if hasattr(matrix, "tocsr"):
         scores = np.asarray(matrix.astype(weights.dtype) @ weights)
     else:
@@ -225,10 +210,6 @@ def coverage(model: CompiledModel, present: FloatArray) -> FloatArray:
     return out
 
 
-#: Smallest probability at which a condition that fits the picture is still listed.
-MIN_FITTING = 0.001
-
-
 def differential_members(
     model: CompiledModel,
     probs: FloatArray,
@@ -240,15 +221,15 @@ def differential_members(
 
     A condition is in when its calibrated probability is above ``min_probability``, or
     when it can show at least ``model.differential_coverage`` of the person's present
-    symptoms (its source's evidence list covers them), which is how a clinician's
-    differential keeps conditions that fit the picture even when another one is far more
-    likely. The coverage threshold is chosen on the DDXPlus validate sample by
-    ``tools/calibrate.py``. Works on one case or many (``probs`` over the hypotheses,
-    "something else" included or not); returns (C,) or (n, C) over the knowledge base's
-    conditions, the most likely of them always in.
+    symptoms (its source's evidence list covers them) and keeps at least
+    ``model.min_fitting``: a clinician's differential keeps conditions that fit the picture
+    even when another one is far more likely. Both numbers are in ``calibration.json``.
+    Works on one case or many (``probs`` over the hypotheses, "something else" included or
+    not); returns (C,) or (n, C) over the knowledge base's conditions, the most likely of
+    them always in.
     """
     probs = probs[..., : model.n_conditions]
-    fits = (coverage(model, present) >= model.differential_coverage) & (probs >= MIN_FITTING)
+    fits = (coverage(model, present) >= model.differential_coverage) & (probs >= model.min_fitting)
     members = (probs > min_probability) | fits
     top = np.argmax(probs, axis=-1)
     if members.ndim == 1:

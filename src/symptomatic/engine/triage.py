@@ -26,6 +26,7 @@ likely first), so an emergency is never explained by an unrelated condition.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -33,10 +34,19 @@ from typing import Literal
 import numpy as np
 
 from symptomatic._levels import CARE_LEVELS, CareLevel, most_urgent, urgency
-from symptomatic.engine.compile import FloatArray
+from symptomatic.engine.compile import FloatArray, IntArray
 from symptomatic.knowledge import KnowledgeBase, RedFlagRule
 
-__all__ = ["ReasonKind", "TriageDecision", "TriageReason", "level_masses", "triage"]
+__all__ = [
+    "ReasonKind",
+    "TriageDecision",
+    "TriageReason",
+    "first_reached",
+    "level_masses",
+    "levels_of",
+    "masses",
+    "triage",
+]
 
 ReasonKind = Literal[
     "red_flag", "likely", "possible", "something_else", "outside_knowledge", "no_symptoms"
@@ -64,42 +74,58 @@ class TriageReason:
 class TriageDecision:
     level: CareLevel
     reasons: tuple[TriageReason, ...]
-    #: The level the posterior alone gives (None without one), before red flags.
-    posterior_level: CareLevel | None = None
 
 
-def hypothesis_urgency(kb: KnowledgeBase, n_hypotheses: int) -> np.ndarray:
-    """The urgency index (0 = ambulance) of every hypothesis, "something else" last."""
+@functools.lru_cache(maxsize=8)
+def levels_of(kb: KnowledgeBase, n_hypotheses: int) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Per knowledge base and hypothesis count, worked out once: the urgency index
+    (0 = ambulance) of every hypothesis ("something else" last), the same as a one-hot
+    (H, 5) matrix, and the policy's threshold of each level more urgent than self-care."""
     levels = [urgency(c.care_level) for c in kb.conditions]
     levels += [urgency(kb.policy.other_level)] * (n_hypotheses - len(levels))
-    return np.array(levels, dtype=np.intp)
+    urg = np.array(levels, dtype=np.intp)
+    onehot = np.zeros((n_hypotheses, len(CARE_LEVELS)))
+    onehot[np.arange(n_hypotheses), urg] = 1.0
+    thresholds = np.array([kb.policy.thresholds[lv] for lv in CARE_LEVELS[:-1]])
+    for a in (urg, onehot, thresholds):
+        a.flags.writeable = False
+    return urg, onehot, thresholds
 
 
-def level_masses(kb: KnowledgeBase, probs: FloatArray) -> FloatArray:
-    """For each level (most urgent first), P(a hypothesis needing it or more urgent), where
-    a hypothesis below the policy's ``min_probability`` does not count: a long tail of
-    unrelated conditions at a few per cent each is not evidence of danger.
+def hypothesis_urgency(kb: KnowledgeBase, n_hypotheses: int) -> IntArray:
+    """The urgency index (0 = ambulance) of every hypothesis, "something else" last."""
+    return levels_of(kb, n_hypotheses)[0]
 
-    Works on one posterior (H,) or many (n, H); returns (5,) or (n, 5).
-    """
-    floor = kb.policy.min_probability
+
+def masses(onehot: FloatArray, probs: FloatArray, floor: float) -> FloatArray:
+    """For each level (most urgent first), P(a hypothesis needing it or more urgent), from
+    the (H, 5) one-hot of each hypothesis's level; a hypothesis below ``floor`` does not
+    count. Works on one posterior (H,) or many (n, H); returns (5,) or (n, 5)."""
     if floor > 0.0:
         probs = np.where(probs >= floor, probs, 0.0)
-    urg = hypothesis_urgency(kb, probs.shape[-1])
-    onehot = np.zeros((probs.shape[-1], len(CARE_LEVELS)))
-    onehot[np.arange(len(urg)), urg] = 1.0
     out: FloatArray = np.cumsum(probs @ onehot, axis=-1)
     return out
 
 
+def first_reached(level_mass: FloatArray, thresholds: FloatArray) -> int:
+    """Rule 2: the index of the first level (most urgent first) whose mass reaches its
+    threshold; self-care (the last) when none does."""
+    reached = np.flatnonzero(level_mass[: len(thresholds)] >= thresholds)
+    return int(reached[0]) if len(reached) else len(thresholds)
+
+
+def level_masses(kb: KnowledgeBase, probs: FloatArray, *, floor: float | None = None) -> FloatArray:
+    """:func:`masses` under ``kb``'s care levels; ``floor`` defaults to the policy's
+    ``min_probability``: a long tail of unrelated conditions at a few per cent each is not
+    evidence of danger."""
+    onehot = levels_of(kb, probs.shape[-1])[1]
+    return masses(onehot, probs, kb.policy.min_probability if floor is None else floor)
+
+
 def posterior_level(kb: KnowledgeBase, probs: FloatArray) -> CareLevel:
     """Rule 2 of the module docstring."""
-    masses = level_masses(kb, probs)
-    thresholds = kb.policy.thresholds
-    for k, level in enumerate(CARE_LEVELS[:-1]):
-        if masses[k] >= thresholds[level]:
-            return level
-    return CARE_LEVELS[-1]
+    thresholds = levels_of(kb, probs.shape[-1])[2]
+    return CARE_LEVELS[first_reached(level_masses(kb, probs), thresholds)]
 
 
 def triage(
@@ -127,7 +153,7 @@ def triage(
         contributors.append(TriageReason("outside_knowledge", None, policy.other_level))
     if not levels:
         level = policy.no_symptoms_level
-        return TriageDecision(level, (TriageReason("no_symptoms", None, level),), None)
+        return TriageDecision(level, (TriageReason("no_symptoms", None, level),))
     level = most_urgent(levels)
     if flags and urgency(level) < urgency(post or CARE_LEVELS[-1]):
         # A red flag set the level: the red flags alone explain it (that level's first).
@@ -135,7 +161,7 @@ def triage(
     else:
         reasons = flags + [r for r in contributors if r.level == level or not flags]
     reasons.sort(key=lambda r: (r.kind not in ("red_flag",), urgency(r.level)))
-    return TriageDecision(level, tuple(reasons), post)
+    return TriageDecision(level, tuple(reasons))
 
 
 def _contributors(kb: KnowledgeBase, probs: FloatArray, level: CareLevel) -> list[TriageReason]:
@@ -145,7 +171,8 @@ def _contributors(kb: KnowledgeBase, probs: FloatArray, level: CareLevel) -> lis
     top = int(np.argmax(probs[:n_c])) if n_c else -1
     if level == CARE_LEVELS[-1]:
         own = [int(i) for i in np.argsort(-probs) if urg[i] == len(CARE_LEVELS) - 1]
-        members = own[:1] if own and probs[own[0]] >= 0.05 else [top] if top >= 0 else []
+        named = own[:1] if own and probs[own[0]] >= kb.policy.self_care_reason_min else []
+        members = named or ([top] if top >= 0 else [])
     else:
         k = urgency(level)
         members = [int(i) for i in np.argsort(-probs) if urg[i] <= k]

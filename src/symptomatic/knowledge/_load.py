@@ -117,7 +117,7 @@ def _policy(doc: Mapping[str, Any]) -> TriagePolicy:
         min_probability=float(doc.get("min_probability", 0.0)),
         other_level=doc["other_level"],
         no_symptoms_level=doc["no_symptoms_level"],
-        raw=dict(doc),
+        self_care_reason_min=float(doc["self_care_reason_min"]),
     )
 
 
@@ -133,7 +133,8 @@ def _calibration(doc: Mapping[str, Any] | None) -> Calibration:
         other_prior=None if other is None else float(other),
         something_else_threshold=float(doc.get("something_else_threshold", 0.5)),
         other_symptom_floor=float(doc.get("other_symptom_floor", 0.0)),
-        raw=dict(doc),
+        min_fitting=float(doc.get("min_fitting", 0.0)),
+        hallmark_share=float(doc.get("hallmark_share", 1.0)),
     )
 
 

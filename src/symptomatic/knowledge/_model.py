@@ -162,7 +162,7 @@ class TriagePolicy:
     other_level: CareLevel
     no_symptoms_level: CareLevel
     min_probability: float = 0.0  # hypotheses below it do not count in a mass
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    self_care_reason_min: float = 0.0  # least probability of a self-care condition named
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +170,8 @@ class Calibration:
     """Numbers fitted on development data (``tools/calibrate.py``), with where they came from.
 
     ``other_prior`` is the prior of the open-world hypothesis ("something else"); None
-    means the model is closed-world.
+    means the model is closed-world. The defaults are those of an uncalibrated base: no
+    open world, no floor, every condition listed, only listed hallmarks.
     """
 
     temperature: float = 1.0
@@ -179,7 +180,8 @@ class Calibration:
     other_prior: float | None = None
     other_symptom_floor: float = 0.0
     something_else_threshold: float = 0.5
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    min_fitting: float = 0.0  # least probability of a condition listed for fitting the picture
+    hallmark_share: float = 1.0  # a finding this share of a condition's people show is a hallmark
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "cb3ee366126da6f1abdd27017c85f5bcf69842054f0aa1d3fddd3437e528e854"
+MANIFEST_SHA256 = "af0a526323359191943d4458f0895a3a72caa52a8725a312cbe7174c80011498"

@@ -245,6 +245,7 @@ class TriagePolicyFile(Strict):
     min_probability: Annotated[float, Field(ge=0.0, lt=0.5, allow_inf_nan=False)] = 0.0
     other_level: CareLevel
     no_symptoms_level: CareLevel
+    self_care_reason_min: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)]
     chosen_on: Text
 
 
@@ -259,6 +260,8 @@ class CalibrationFile(BaseModel):
     other_prior: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)] | None = None
     something_else_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
     other_symptom_floor: Annotated[float, Field(ge=0.0, lt=0.5, allow_inf_nan=False)] = 0.0
+    min_fitting: Annotated[float, Field(ge=0.0, lt=0.5, allow_inf_nan=False)] = 0.0
+    hallmark_share: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 1.0
 
 
 # ---- sources.json (generated) ------------------------------------------------------------
