@@ -29,6 +29,7 @@ from typing import Any
 
 from symptomatic._errors import KnowledgeError, ModelIntegrityError
 from symptomatic._levels import CARE_LEVELS
+from symptomatic._types import LANGS
 from symptomatic.knowledge._arrays import compile_arrays, load_arrays, read_index
 from symptomatic.knowledge._files import HASHED_FILES, kb_digest, list_conditions, packaged_dir
 from symptomatic.knowledge._io import Node, read_bytes, read_json
@@ -48,8 +49,6 @@ from symptomatic.knowledge._model import (
 
 __all__ = ["load_knowledge", "packaged_dir"]
 
-_LANGS = ("en", "fr")
-
 
 # -- typed view ----------------------------------------------------------------------------
 def _evidence(e: Mapping[str, Any]) -> Evidence:
@@ -63,7 +62,7 @@ def _evidence(e: Mapping[str, Any]) -> Evidence:
         default=e.get("default"),
         roles=frozenset(e.get("roles", ())),
         aliases={k: tuple(v) for k, v in e.get("aliases", {}).items()},
-        text={lang: EvidenceText(**e["text"][lang]) for lang in _LANGS},
+        text={lang: EvidenceText(**e["text"][lang]) for lang in LANGS},
     )
 
 
@@ -149,7 +148,7 @@ def _info(entry: Mapping[str, Any] | None) -> Mapping[str, ConditionInfo] | None
             self_care=tuple(entry[lang]["self_care"]),
             seek_care=tuple(entry[lang]["seek_care"]),
         )
-        for lang in _LANGS
+        for lang in LANGS
         if lang in entry
     }
 

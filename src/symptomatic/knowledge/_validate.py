@@ -13,7 +13,6 @@ is one, was made from these very files.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from symptomatic._errors import KnowledgeError
+from symptomatic._levels import URGENT_LEVELS
 from symptomatic.knowledge._files import kb_digest, list_conditions
 from symptomatic.knowledge._io import Node, read_json
 from symptomatic.knowledge._schema import (
@@ -35,7 +35,6 @@ __all__ = ["validate_knowledge"]
 
 #: A categorical row's probabilities must sum to 1 within this.
 ROW_TOLERANCE = 0.02
-URGENT = frozenset({"emergency_ambulance", "emergency"})
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -170,17 +169,13 @@ def _check_vocabulary(vocab: VocabularyFile, problems: list[KnowledgeError]) -> 
                 _check_row(bg.values, choices, f"{at}.background.values", bad)
 
 
-def _check_row(
-    row: Mapping[str, float], choices: list[str], path: str, bad: Any, *, partial: bool = False
-) -> None:
+def _check_row(row: Mapping[str, float], choices: list[str], path: str, bad: Any) -> None:
     for v in row:
         if v not in choices:
             bad(path, "is not a value of this evidence", v)
     total = sum(row.values())
-    if not partial and abs(total - 1.0) > ROW_TOLERANCE:
+    if abs(total - 1.0) > ROW_TOLERANCE:
         bad(path, f"must sum to 1 (within {ROW_TOLERANCE})", round(total, 4))
-    if partial and total > 1.0 + ROW_TOLERANCE:
-        bad(path, f"must sum to at most 1 (within {ROW_TOLERANCE})", round(total, 4))
 
 
 def _check_conditions(
@@ -232,11 +227,9 @@ def _check_conditions(
             source_ok("$.age.source", c.age.source)
         if c.sex_log_ratio is not None:
             source_ok("$.sex_log_ratio.source", c.sex_log_ratio.source)
-        if not math.isfinite(c.prior.p):
-            bad("$.prior.p", "must be finite", c.prior.p)
         if c.severity == 1 and c.care.level in ("consultation", "self_care"):
             bad("$.care.level", "severity 1 needs care within 24 hours at least", c.care.level)
-        if c.severity == 5 and c.care.level in URGENT:
+        if c.severity == 5 and c.care.level in URGENT_LEVELS:
             bad("$.care.level", "severity 5 (mild) cannot need an emergency", c.care.level)
 
 
@@ -304,7 +297,7 @@ def _check_reachable(
         return True
 
     for cid, c in conditions.items():
-        if c.care.level not in URGENT:
+        if c.care.level not in URGENT_LEVELS:
             continue
         if not any(
             all(any(shows(c, clause) for clause in part.any_of) for part in rule.all_of)
