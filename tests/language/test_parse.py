@@ -70,6 +70,46 @@ def test_history_and_family(kb: KnowledgeBase) -> None:
     assert got(parse(kb, "if I get a fever, should I come in?")) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A relative named with an age is the person described (a carer writing).
+        ("my mum (83) has diabetes", "en", {("diabetes", "present", None)}),
+        ("my dad is 79 and has diabetes", "en", {("diabetes", "present", None)}),
+        ("my mum, aged 80, has diabetes", "en", {("diabetes", "present", None)}),
+        ("my nan is eighty four years old and has diabetes", "en", {("diabetes", "present", None)}),
+        ("mon père de 81 ans a du diabète", "fr", {("diabetes", "present", None)}),
+        ("ma mère (83 ans) a du diabète", "fr", {("diabetes", "present", None)}),
+        ("mon père a 81 ans et a du diabète", "fr", {("diabetes", "present", None)}),
+        (
+            "ma grand-mère de huitante-quatre ans a du diabète",
+            "fr",
+            {("diabetes", "present", None)},
+        ),
+        # A time, or the age at an event, does not name the person: family history.
+        ("my mother 2 years ago had diabetes", "en", set()),
+        ("my mother 2 weeks ago had diabetes", "en", set()),
+        ("ma mère 2 ans plus tard a eu du diabète", "fr", set()),
+        (
+            "My dad at 50 had a heart attack",
+            "en",
+            {("family-early-heart-disease", "present", None)},
+        ),
+        (
+            "mon père à 50 ans a fait un infarctus",
+            "fr",
+            {("family-early-heart-disease", "present", None)},
+        ),
+        # A number in a later clause is not the relative's age.
+        ("my mother has diabetes. 2 pills a day", "en", set()),
+    ],
+)
+def test_relative_named_with_an_age(
+    kb: KnowledgeBase, text: str, lang: str, expected: set[tuple[str, str, None]]
+) -> None:
+    assert got(parse(kb, text, lang=lang)) == expected
+
+
 def test_numbers(kb: KnowledgeBase) -> None:
     assert got(parse(kb, "39.5 °C")) == {("fever", "present", None)}
     assert got(parse(kb, "it was 103 F last night")) == {("fever", "present", None)}

@@ -33,6 +33,7 @@ __all__ = [
     "Lexicon",
     "Location",
     "Quantities",
+    "RelativeAge",
     "check_lang",
     "data_dir",
     "load_language",
@@ -115,6 +116,18 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class RelativeAge:
+    """The words that say a relative is named with their age ("my mum (83)", "mon père de
+    81 ans"): such a relative is the person described, not family history."""
+
+    between: tuple[str, ...] = ()  # may stand between the relative and the number
+    numbers: tuple[str, ...] = ()  # spelled tens ("eighty"), with the number words
+    units: tuple[str, ...] = ()  # "years old", "ans"
+    not_after: tuple[str, ...] = ()  # after the unit, a time: "2 years ago"
+    onset: tuple[str, ...] = ()  # before the number, as written: the age at an event
+
+
+@dataclass(frozen=True, slots=True)
 class Quantities:
     """Number, duration, temperature, age and side words, and the shared numbers."""
 
@@ -134,7 +147,7 @@ class Quantities:
     infant_nouns: tuple[str, ...]
     infant_of: tuple[str, ...]
     age_words: Mapping[str, float]
-    child_age: tuple[str, ...]
+    relative_age: RelativeAge
     sides: Mapping[str, tuple[str, ...]]
     intensity: Mapping[str, int]
     pill_words: tuple[str, ...] = ()
@@ -200,6 +213,16 @@ def _context(doc: Mapping[str, Any]) -> Context:
     )
 
 
+def _relative_age(doc: Mapping[str, Any]) -> RelativeAge:
+    return RelativeAge(
+        between=tuple(doc.get("between", ())),
+        numbers=tuple(doc.get("numbers", ())),
+        units=tuple(doc.get("units", ())),
+        not_after=tuple(doc.get("not_after", ())),
+        onset=tuple(doc.get("onset", ())),
+    )
+
+
 def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities:
     return Quantities(
         fever_from=float(common["fever_from_celsius"]),
@@ -218,7 +241,7 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         infant_nouns=tuple(doc.get("infant_nouns", ())),
         infant_of=tuple(doc.get("infant_of", ())),
         age_words={k.lower(): float(v) for k, v in doc.get("age_words", {}).items()},
-        child_age=tuple(doc.get("child_age", ())),
+        relative_age=_relative_age(doc.get("relative_age", {})),
         sides={k: tuple(v) for k, v in doc.get("sides", {}).items()},
         intensity={k.lower(): int(v) for k, v in doc.get("intensity", {}).items()},
         pill_words=tuple(doc.get("pill_words", ())),

@@ -97,6 +97,15 @@ class PhrasesFile(_Strict):
     concepts: dict[Slug, Words]
 
 
+class RelativeAgeModel(_Strict):
+    about: Text
+    between: list[Text]
+    numbers: list[Text]
+    units: Words
+    not_after: list[Text]
+    onset: list[Text]
+
+
 class QuantitiesFile(_Strict):
     about: Text
     lang: Text
@@ -114,7 +123,7 @@ class QuantitiesFile(_Strict):
     infant_nouns: list[Text]
     infant_of: list[Text]
     age_words: dict[str, Annotated[float, Field(ge=0.0, le=120.0)]] = {}
-    child_age: list[Text] = []
+    relative_age: RelativeAgeModel | None = None
     sides: dict[Literal["left", "right"], Words]
     intensity: dict[str, Annotated[int, Field(ge=0, le=10)]] = {}
     pill_words: list[Text] = []

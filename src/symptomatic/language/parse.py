@@ -37,6 +37,7 @@ from itertools import accumulate
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS, Finding, Span
 from symptomatic.knowledge import KnowledgeBase
+from symptomatic.language._resources import load_language
 from symptomatic.language.text.context import Scopes, apply_context, status
 from symptomatic.language.text.detect import detect_language
 from symptomatic.language.text.findings import Roles, resolve, to_findings
@@ -137,7 +138,8 @@ def parse(
         kinds = {k for k, _ in c.items}
         c.kind = "cue" if "cue" in kinds else next(iter(kinds))
         c.items = [it for it in c.items if it[0] == c.kind]
-    cues = [c for c in cues if not _introduces_the_patient(c, all_toks)]
+    age_words = _age_words(lang)
+    cues = [c for c in cues if not _introduces_the_patient(c, toks, all_toks, clean, age_words)]
     worry = [c for c in cues if c.kind == "worry"]
     scopes = Scopes(cues, toks)
     apply_context(main, scopes)
@@ -212,17 +214,83 @@ def _question_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "yo", "aged", "age", "ans", "an"})
+@dataclass(frozen=True, slots=True)
+class _AgeWords:
+    """A language's ``relative_age`` words, as normalised word tuples (longest first)."""
+
+    between: tuple[tuple[str, ...], ...]
+    numbers: frozenset[str]
+    units: tuple[tuple[str, ...], ...]
+    durations: frozenset[str]
+    not_after: tuple[tuple[str, ...], ...]
+    onset: frozenset[str]
 
 
-def _introduces_the_patient(cue: Match, all_toks: Sequence[Token]) -> bool:
+def _word_tuples(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    found = {tuple(tokens_of(p)) for p in phrases}
+    return tuple(sorted((ws for ws in found if ws), key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def _age_words(lang: str) -> _AgeWords:
+    q = load_language(lang).quantities
+    ra = q.relative_age
+    return _AgeWords(
+        between=_word_tuples(ra.between),
+        numbers=frozenset(w for p in ra.numbers for w in tokens_of(p)),
+        units=_word_tuples(ra.units),
+        durations=frozenset(w for p in q.unit_days for w in tokens_of(p)),
+        not_after=_word_tuples(ra.not_after),
+        onset=frozenset(w.lower() for w in ra.onset),
+    )
+
+
+def _said_at(
+    all_toks: Sequence[Token], k: int, phrases: tuple[tuple[str, ...], ...], clause: int
+) -> int:
+    """The number of words of the first of ``phrases`` said at ``k`` in ``clause`` (0: none)."""
+    for ws in phrases:
+        end = k + len(ws)
+        if end <= len(all_toks) and all(
+            all_toks[k + i].norm == w and all_toks[k + i].clause == clause for i, w in enumerate(ws)
+        ):
+            return len(ws)
+    return 0
+
+
+def _introduces_the_patient(
+    cue: Match, toks: Sequence[Token], all_toks: Sequence[Token], text: str, age: _AgeWords
+) -> bool:
     """A relative named with an age ("my mum (83)", "mon père de 81 ans", "my dad is 79")
-    is the person the description is about, not family history."""
+    is the person the description is about, not family history. A time ("my mother 2 years
+    ago had diabetes") or the age at an event ("my dad at 50 had a heart attack") is not
+    (the words: ``relative_age`` in the language's ``quantities.json``)."""
     if cue.kind != "cue" or not any(cat == "family" for _, (cat, _, _) in cue.items):
         return False
-    k = bisect.bisect_left([t.start for t in all_toks], cue.end)
-    after = all_toks[k : k + 4]
-    return any(t.norm.isdigit() or t.norm in _AGE_WORDS for t in after)
+    clause = toks[cue.last].clause
+    k = toks[cue.last].position + 1
+    n = len(all_toks)
+
+    def here(j: int) -> bool:
+        return j < n and all_toks[j].clause == clause
+
+    if here(k) and text[all_toks[k].start : all_toks[k].end].lower() in age.onset:
+        return False
+    k += _said_at(all_toks, k, age.between, clause)
+    j = k
+    if here(j) and all_toks[j].norm.isdigit():
+        j += 1
+        spelled = False
+    else:
+        while here(j) and j - k < 4 and all_toks[j].norm in age.numbers:
+            j += 1
+        if j == k:
+            return False
+        spelled = True
+    unit = _said_at(all_toks, j, age.units, clause)
+    if unit:
+        return not _said_at(all_toks, j + unit, age.not_after, clause)
+    return not spelled and not (here(j) and all_toks[j].norm in age.durations)
 
 
 def _content_tokens(all_toks: Sequence[Token], skip: frozenset[str]) -> list[Token]:
