@@ -196,7 +196,7 @@ def _lexicon(doc: Mapping[str, Any]) -> Lexicon:
 
 def _context(doc: Mapping[str, Any]) -> Context:
     # "X is fine / normal" says X is not there (a cue after X). Question cues ("could it
-    # be", "I'm scared it's") are read by parse itself, over whole words.
+    # be", "I'm scared it's") have their own trie, every word kept (match.compiled).
     rules = [ContextRule(r["cue"], r["category"], r["direction"]) for r in doc["rules"]]
     rules += [ContextRule(w, "negated", "backward") for w in doc.get("fine_words", ())]
     return Context(

@@ -28,11 +28,10 @@ Every span in the result indexes the text as the person wrote it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS, Finding, Span
@@ -41,7 +40,7 @@ from symptomatic.language._resources import load_language
 from symptomatic.language.text.context import Scopes, apply_context, status
 from symptomatic.language.text.detect import detect_language
 from symptomatic.language.text.findings import Roles, resolve, to_findings
-from symptomatic.language.text.match import Match, compiled, scan
+from symptomatic.language.text.match import Match, Trie, compiled, scan
 from symptomatic.language.text.normalise import Normalised, normalise
 from symptomatic.language.text.quantities import Duration, read_numbers
 from symptomatic.language.text.tokens import Token, tokenize
@@ -159,7 +158,7 @@ def parse(
     )
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)
-    findings = _not_in_questions(kb, resolve(kb, findings), clean, data.context.question_cues)
+    findings = _not_in_questions(kb, resolve(kb, findings), clean, all_toks, comp.questions)
     possible = {(m.start, m.end) for m in main if "possible" in m.cats and not (_NOT_SAID & m.cats)}
     hedged = [f for f in findings if f.status == "unknown" and f.span in possible]
     said = frozenset(
@@ -201,17 +200,6 @@ def parse(
         age_in_text=numbers.age,
         text=text,
     )
-
-
-_CLAUSE = re.compile(r"[^.;!?\n]*[.;!?\n]?")
-
-
-@lru_cache(maxsize=8)
-def _question_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
-    words = sorted({" ".join(tokens_of(c)) for c in cues if tokens_of(c)}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,34 +297,39 @@ def _content_tokens(all_toks: Sequence[Token], skip: frozenset[str]) -> list[Tok
     return out
 
 
+def _asked(text: str, all_toks: Sequence[Token], questions: Trie) -> set[int]:
+    """The clauses that ask something: with a question cue ("could it be", "I'm scared
+    it's"), or ending in "?"."""
+    asked = {m.clause for m in scan(all_toks, questions, consume=False)}
+    for t, nxt in pairwise(all_toks):
+        if nxt.clause != t.clause and "?" in text[t.end : nxt.start]:
+            asked.add(t.clause)
+    if all_toks and "?" in text[all_toks[-1].end :]:
+        asked.add(all_toks[-1].clause)
+    return asked
+
+
 def _not_in_questions(
-    kb: KnowledgeBase, findings: list[Finding], text: str, cues: tuple[str, ...]
+    kb: KnowledgeBase,
+    findings: list[Finding],
+    text: str,
+    all_toks: Sequence[Token],
+    questions: Trie,
 ) -> list[Finding]:
     """Drop the illnesses and risk factors (history evidences) named in a question or a
     worry ("could it be the flu?", "I'm scared it's cancer"): naming one is not having it.
-    Symptoms said in a question still count ("is a cough for 3 weeks normal?")."""
-    history = [f for f in findings if f.span and kb.evidence_by_id[f.evidence].history]
-    if not history:
+    Symptoms said in a question still count ("is a cough for 3 weeks normal?"). Clauses
+    are the tokens' own (so "38.5" does not end one)."""
+    if not any(f.span and kb.evidence_by_id[f.evidence].history for f in findings):
         return findings
-    pattern = _question_pattern(cues)
-    asked: list[tuple[int, int]] = []
-    for m in _CLAUSE.finditer(text):
-        clause = m.group()
-        if not clause.strip():
-            continue
-        plain = " ".join(tokens_of(clause))
-        if clause.rstrip().endswith("?") or (pattern is not None and pattern.search(plain)):
-            asked.append((m.start(), m.end()))
+    asked = _asked(text, all_toks, questions)
     if not asked:
         return findings
+    clause_at = _Clauses(all_toks)
     return [
         f
         for f in findings
-        if not (
-            f.span
-            and kb.evidence_by_id[f.evidence].history
-            and any(a <= f.span[0] < b for a, b in asked)
-        )
+        if not (f.span and kb.evidence_by_id[f.evidence].history and clause_at(f.span) in asked)
     ]
 
 
@@ -364,17 +357,25 @@ def _phrases(found: list[Match], lex: Sequence[Match], n: int) -> list[Match]:
     return out
 
 
+class _Clauses:
+    """The clause a span of the text starts in (-1: none)."""
+
+    def __init__(self, toks: Sequence[Token]) -> None:
+        self._toks = toks
+        self._ends = [t.end for t in toks]
+
+    def __call__(self, span: tuple[int, int] | None) -> int:
+        toks = self._toks
+        if span is None or not toks:
+            return -1
+        return toks[min(bisect.bisect_right(self._ends, span[0]), len(toks) - 1)].clause
+
+
 def _with_numbers(
     findings: list[Finding], numbers: list[Finding], toks: Sequence[Token], roles: Roles
 ) -> list[Finding]:
     """A temperature replaces fever words in its clause; a 0-10 score replaces others."""
-    ends = [t.end for t in toks]
-
-    def clause_at(span: tuple[int, int] | None) -> int:
-        if span is None or not toks:
-            return -1
-        return toks[min(bisect.bisect_right(ends, span[0]), len(toks) - 1)].clause
-
+    clause_at = _Clauses(toks)
     temps = [f for f in numbers if f.evidence == roles.fever]
     if temps:
         clauses = {clause_at(f.span) for f in temps}

@@ -1,10 +1,11 @@
 """Phrase matching: tries of the language data's phrases, scanned longest first.
 
-Three tries per language, built once on first use: the main one (lexicon entries, body
-locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, and the
-context cues. :func:`scan` walks a trie over the tokens; with ``consume=True`` the matches
-do not overlap (longest first), otherwise every match is kept (red-flag phrases never hide
-a symptom). Scanning is linear in the number of tokens times the longest phrase.
+Tries per language, built once on first use: the main one (lexicon entries, body
+locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, the
+context cues, the trigger words alone and the question cues. :func:`scan` walks a trie
+over the tokens; with ``consume=True`` the matches do not overlap (longest first),
+otherwise every match is kept (red-flag phrases never hide a symptom). Scanning is linear
+in the number of tokens times the longest phrase.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Compiled:
     phrases: Trie
     cues: Trie
     triggers: Trie  # the trigger words alone, read even inside a longer phrase
+    questions: Trie  # question cues, every word kept: scanned over all the tokens
     speller: Speller
     skip: frozenset[str]
     stop: frozenset[str]
@@ -146,12 +148,17 @@ def compiled(lang: str) -> Compiled:
             kept = [w for w in ws if w not in skip]
             if kept:
                 _add(trie, kept, item)
+    questions: Trie = {}
+    for q in data.context.question_cues:
+        if q_words := words(q):
+            _add(questions, q_words, ("question", q))
     return Compiled(
         data=data,
         main=main,
         phrases=phrases,
         cues=cues,
         triggers=triggers,
+        questions=questions,
         speller=Speller(vocabulary(lang)),
         skip=skip,
         stop=frozenset(norm_word(w) for w in data.context.stop_words),
