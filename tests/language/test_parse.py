@@ -126,6 +126,46 @@ def test_numbers(kb: KnowledgeBase) -> None:
     assert r.durations[0].text == "depuis hier"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A scale is a whole word: "for" after "degrees" is not Fahrenheit.
+        ("it has been 39 degrees for two days", "en", {("fever", "present", None)}),
+        ("39° for two days", "en", {("fever", "present", None)}),
+        ("100.4 degrees fahrenheit", "en", {("fever", "present", None)}),
+        ("j'ai 39 degres", "fr", {("fever", "present", None)}),
+        ("j'ai eu 39 degrés fièvre", "fr", {("fever", "present", None)}),
+        # A bare decimal is a temperature in the whole degrees of bare_celsius (35-43).
+        ("43.5 since last night", "en", {("fever", "present", None)}),
+        ("35.2 since last night", "en", {("fever", "absent", None)}),
+        ("34.9 since last night", "en", set()),
+        ("44.2 since last night", "en", set()),
+        ("36.9 kg", "en", set()),
+    ],
+)
+def test_temperatures(
+    kb: KnowledgeBase, text: str, lang: str, expected: set[tuple[str, str, None]]
+) -> None:
+    assert got(parse(kb, text, lang=lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "overdose"),
+    [
+        ("I took 16 paracetamol", "en", True),
+        ("j'ai pris 12 doliprane", "fr", True),
+        # A dose, a frequency or a time is not a count of pills (units of the language).
+        ("I took 500 mg paracetamol", "en", False),
+        ("took 10 times paracetamol", "en", False),
+        ("j'ai pris 2 fois doliprane", "fr", False),
+        ("took 12 months of pills", "en", False),
+        ("j'ai pris 12 mois de comprimés", "fr", False),
+    ],
+)
+def test_pill_counts(kb: KnowledgeBase, text: str, lang: str, overdose: bool) -> None:
+    assert (("overdose", "present", None) in got(parse(kb, text, lang=lang))) is overdose
+
+
 def test_pain_location_onset_and_type(kb: KnowledgeBase) -> None:
     r = got(parse(kb, "sudden sharp chest pain spreading to my left arm"))
     assert {

@@ -133,6 +133,7 @@ class Quantities:
 
     fever_from: float
     plausible: tuple[float, float]
+    bare_celsius: tuple[int, int]  # whole degrees a bare decimal is a temperature in
     number_words: Mapping[str, float]
     unit_days: Mapping[str, float]
     duration_cues: tuple[str, ...]
@@ -141,6 +142,9 @@ class Quantities:
     since_when: Mapping[str, float | None]
     temperature_words: tuple[str, ...]
     temperature_after: tuple[str, ...]
+    degree_words: tuple[str, ...]  # "degrees"
+    celsius_words: tuple[str, ...]  # "c", "celsius"
+    fahrenheit_words: tuple[str, ...]  # "f", "fahrenheit"
     out_of_ten: tuple[str, ...]
     infant_units: Mapping[str, float]
     infant_old: tuple[str, ...]
@@ -151,6 +155,7 @@ class Quantities:
     sides: Mapping[str, tuple[str, ...]]
     intensity: Mapping[str, int]
     pill_words: tuple[str, ...] = ()
+    not_a_count: tuple[str, ...] = ()  # after a number: a dose or a frequency ("500 mg")
     pill_evidence: str | None = None  # the evidence a large count of pills says
     pill_count_at_least: int = 0
     carer_history: frozenset[str] = frozenset()  # history said of a relative: the patient's
@@ -227,6 +232,7 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
     return Quantities(
         fever_from=float(common["fever_from_celsius"]),
         plausible=(float(common["plausible_celsius"][0]), float(common["plausible_celsius"][1])),
+        bare_celsius=(int(common["bare_celsius"][0]), int(common["bare_celsius"][1])),
         number_words={k.lower(): float(v) for k, v in doc["number_words"].items()},
         unit_days={k.lower(): float(v) for k, v in doc["unit_days"].items()},
         duration_cues=tuple(doc["duration_cues"]),
@@ -235,6 +241,9 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         since_when={k.lower(): v for k, v in doc.get("since_when", {}).items()},
         temperature_words=tuple(doc["temperature_words"]),
         temperature_after=tuple(doc.get("temperature_after", ())),
+        degree_words=tuple(doc["temperature_units"]["degrees"]),
+        celsius_words=tuple(doc["temperature_units"]["celsius"]),
+        fahrenheit_words=tuple(doc["temperature_units"]["fahrenheit"]),
         out_of_ten=tuple(doc["out_of_ten"]),
         infant_units={k.lower(): float(v) for k, v in doc.get("infant_units", {}).items()},
         infant_old=tuple(doc.get("infant_old", ())),
@@ -245,6 +254,7 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         sides={k: tuple(v) for k, v in doc.get("sides", {}).items()},
         intensity={k.lower(): int(v) for k, v in doc.get("intensity", {}).items()},
         pill_words=tuple(doc.get("pill_words", ())),
+        not_a_count=tuple(doc.get("not_a_count", ())),
         pill_evidence=common.get("pill_count", {}).get("evidence"),
         pill_count_at_least=int(common.get("pill_count", {}).get("at_least", 0)),
         carer_history=frozenset(common.get("carer_history", {}).get("evidences", ())),
