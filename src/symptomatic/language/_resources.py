@@ -113,6 +113,7 @@ class Context:
     worry: tuple[str, ...]
     fine_words: tuple[str, ...]
     question_cues: tuple[str, ...]
+    split_words: Mapping[str, tuple[str, ...]]  # "cannot" -> ("can", "t")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +216,7 @@ def _context(doc: Mapping[str, Any]) -> Context:
         worry=tuple(doc.get("worry", ())),
         fine_words=tuple(doc.get("fine_words", ())),
         question_cues=tuple(doc.get("question_cues", ())),
+        split_words={k: tuple(v) for k, v in doc.get("split_words", {}).items()},
     )
 
 

@@ -83,6 +83,7 @@ class ContextFile(_Strict):
     worry: list[Text]
     fine_words: list[Text] = []
     question_cues: list[Text] = []
+    split_words: dict[Text, Annotated[list[Text], Field(min_length=2)]] = {}
 
 
 class OutsideFile(_Strict):

@@ -120,7 +120,7 @@ def parse(
     lang = lang or detect_language(clean)
     comp = compiled(lang)
     data = comp.data
-    all_toks = tokenize(clean, comp.speller)
+    all_toks = tokenize(clean, comp.speller, comp.split)
     toks = _content_tokens(all_toks, comp.skip)
 
     main = scan(toks, comp.main, consume=True)

@@ -10,7 +10,7 @@ in the number of tokens times the longest phrase.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -68,6 +68,7 @@ class Compiled:
     speller: Speller
     skip: frozenset[str]
     stop: frozenset[str]
+    split: Mapping[str, tuple[str, ...]]  # a word read as several: "cannot" -> "can", "t"
 
 
 def _phrase_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
@@ -99,18 +100,29 @@ def _cue_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
     return out
 
 
+def _split_words(data: LanguageData) -> dict[str, tuple[str, ...]]:
+    """The language's words read as several ("cannot" -> "can", "t"), normalised."""
+    return {
+        norm_word(k): tuple(norm_word(w) for w in v) for k, v in data.context.split_words.items()
+    }
+
+
 @lru_cache(maxsize=8)
 def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
     """The words of every phrase of ``lang``'s data, worked out once per language:
     (main phrases, phrase concepts, cues), each a list of (words, item)."""
     data = load_language(lang)
-    main = [(tuple(words(p)), item) for p, item in _phrase_words(data)]
+    split = _split_words(data)
+
+    def key(phrase: str) -> tuple[str, ...]:
+        # A phrase written with a split word ("cannot") reads as the tokens will.
+        return tuple(p for w in words(phrase) for p in split.get(w, (w,)))
+
+    main = [(key(p), item) for p, item in _phrase_words(data)]
     concepts = [
-        (tuple(words(p)), ("phrase", concept))
-        for concept, terms in data.phrases.items()
-        for p in terms
+        (key(p), ("phrase", concept)) for concept, terms in data.phrases.items() for p in terms
     ]
-    cues = [(tuple(words(p)), item) for p, item in _cue_words(data)]
+    cues = [(key(p), item) for p, item in _cue_words(data)]
     return main, concepts, cues
 
 
@@ -162,6 +174,7 @@ def compiled(lang: str) -> Compiled:
         speller=Speller(vocabulary(lang)),
         skip=skip,
         stop=frozenset(norm_word(w) for w in data.context.stop_words),
+        split=_split_words(data),
     )
 
 
