@@ -70,6 +70,20 @@ def test_history_and_family(kb: KnowledgeBase) -> None:
     assert got(parse(kb, "if I get a fever, should I come in?")) == set()
 
 
+def test_a_relatives_current_state_is_the_patients(kb: KnowledgeBase) -> None:
+    # A carer writing: what a relative has or takes now is the patient's.
+    assert got(parse(kb, "Dad's on apixaban")) == {("blood-thinners", "present", None)}
+    assert got(parse(kb, "my dad is grey and sweaty")) == {
+        ("pale-skin", "present", None),
+        ("sweating", "present", None),
+    }
+
+
+def test_a_place_belongs_to_a_pain_of_its_own_clause(kb: KnowledgeBase) -> None:
+    assert got(parse(kb, "pain. my knee")) == {("pain", "present", None)}
+    assert ("pain-location", "present", "left-knee") in got(parse(kb, "my knee is painful"))
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "expected"),
     [

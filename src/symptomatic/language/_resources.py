@@ -111,7 +111,6 @@ class Context:
     skip_words: tuple[str, ...]
     stop_words: tuple[str, ...]
     worry: tuple[str, ...]
-    fine_words: tuple[str, ...]
     question_cues: tuple[str, ...]
     split_words: Mapping[str, tuple[str, ...]]  # "cannot" -> ("can", "t")
 
@@ -154,7 +153,6 @@ class Quantities:
     age_words: Mapping[str, float]
     relative_age: RelativeAge
     sides: Mapping[str, tuple[str, ...]]
-    intensity: Mapping[str, int]
     pill_words: tuple[str, ...] = ()
     not_a_count: tuple[str, ...] = ()  # after a number: a dose or a frequency ("500 mg")
     pill_evidence: str | None = None  # the evidence a large count of pills says
@@ -214,7 +212,6 @@ def _context(doc: Mapping[str, Any]) -> Context:
         skip_words=tuple(doc.get("skip_words", ())),
         stop_words=tuple(doc.get("stop_words", ())),
         worry=tuple(doc.get("worry", ())),
-        fine_words=tuple(doc.get("fine_words", ())),
         question_cues=tuple(doc.get("question_cues", ())),
         split_words={k: tuple(v) for k, v in doc.get("split_words", {}).items()},
     )
@@ -254,7 +251,6 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         age_words={k.lower(): float(v) for k, v in doc.get("age_words", {}).items()},
         relative_age=_relative_age(doc.get("relative_age", {})),
         sides={k: tuple(v) for k, v in doc.get("sides", {}).items()},
-        intensity={k.lower(): int(v) for k, v in doc.get("intensity", {}).items()},
         pill_words=tuple(doc.get("pill_words", ())),
         not_a_count=tuple(doc.get("not_a_count", ())),
         pill_evidence=common.get("pill_count", {}).get("evidence"),

@@ -133,7 +133,6 @@ class QuantitiesFile(_Strict):
     age_words: dict[str, Annotated[float, Field(ge=0.0, le=120.0)]] = {}
     relative_age: RelativeAgeModel | None = None
     sides: dict[Literal["left", "right"], Words]
-    intensity: dict[str, Annotated[int, Field(ge=0, le=10)]] = {}
     pill_words: list[Text] = []
     not_a_count: list[Text] = []
 

@@ -38,9 +38,6 @@ class Match:
     cats: set[str] = field(default_factory=set)
     relative: str | None = None
 
-    def overlaps(self, other: Match) -> bool:
-        return self.first <= other.last and other.first <= self.last
-
     def inside(self, other: Match) -> bool:
         """Strictly inside ``other`` (``other`` is longer and covers it)."""
         return (

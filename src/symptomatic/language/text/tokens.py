@@ -156,8 +156,3 @@ def tokenize(
             out.append(Token(norm, start, end, clause, comma, len(out)))
         last_end = end
     return out
-
-
-def key(phrase: str, skip: frozenset[str] | Sequence[str] = ()) -> tuple[str, ...]:
-    """The words of ``phrase`` a matcher looks for: normalised, filler words left out."""
-    return tuple(w for w in words(phrase) if w not in skip)
