@@ -73,6 +73,26 @@ def test_a_question_about_a_condition_is_not_having_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "asthma"),
+    [
+        # The question is the tokens' clause: a decimal point does not end it.
+        ("Do I have covid with a temp of 38.5 and my asthma", "en", False),
+        ("Do I have covid with a temp of 38 and my asthma", "en", False),
+        ("asthma?", "en", False),
+        ("c'est de l'asthme ?", "fr", False),
+        # A question in another clause leaves a history said plainly alone.
+        ("could it be the flu? I had asthma as a child", "en", True),
+        ("I had asthma; could it be covid", "en", True),
+        ("est-ce que c'est la grippe ? j'ai de l'asthme", "fr", True),
+    ],
+)
+def test_a_question_drops_the_illness_of_its_own_clause(
+    kb: KnowledgeBase, text: str, lang: str, asthma: bool
+) -> None:
+    assert (("asthma", "present") in read(kb, text, lang)) is asthma
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [("my chest is fine, my throat hurts", "en"), ("la poitrine ça va, j'ai mal à la gorge", "fr")],
 )

@@ -72,6 +72,10 @@ def _edit(path: Path, change: object) -> None:
         ("fr/answers.json", lambda d: d.pop("disclaimer"), "missing in this language"),
         ("en/red_flag_phrases.json", lambda d: d["concepts"].pop("stroke-words"), "phrase concept"),
         ("quantities.json", lambda d: d.update(fever_from_celsius=45), "less than or equal to 39"),
+        ("en/quantities.json", lambda d: d["relative_age"].pop("units"), "Field required"),
+        ("quantities.json", lambda d: d.update(bare_celsius=[39, 37]), "must be whole degrees"),
+        ("quantities.json", lambda d: d.update(bare_celsius=[35, 44]), "must be whole degrees"),
+        ("fr/quantities.json", lambda d: d.pop("temperature_units"), "Field required"),
     ],
 )
 def test_mistakes_are_caught(lang_dir: Path, file: str, change: object, expect: str) -> None:

@@ -70,6 +70,60 @@ def test_history_and_family(kb: KnowledgeBase) -> None:
     assert got(parse(kb, "if I get a fever, should I come in?")) == set()
 
 
+def test_a_relatives_current_state_is_the_patients(kb: KnowledgeBase) -> None:
+    # A carer writing: what a relative has or takes now is the patient's.
+    assert got(parse(kb, "Dad's on apixaban")) == {("blood-thinners", "present", None)}
+    assert got(parse(kb, "my dad is grey and sweaty")) == {
+        ("pale-skin", "present", None),
+        ("sweating", "present", None),
+    }
+
+
+def test_a_place_belongs_to_a_pain_of_its_own_clause(kb: KnowledgeBase) -> None:
+    assert got(parse(kb, "pain. my knee")) == {("pain", "present", None)}
+    assert ("pain-location", "present", "left-knee") in got(parse(kb, "my knee is painful"))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A relative named with an age is the person described (a carer writing).
+        ("my mum (83) has diabetes", "en", {("diabetes", "present", None)}),
+        ("my dad is 79 and has diabetes", "en", {("diabetes", "present", None)}),
+        ("my mum, aged 80, has diabetes", "en", {("diabetes", "present", None)}),
+        ("my nan is eighty four years old and has diabetes", "en", {("diabetes", "present", None)}),
+        ("mon père de 81 ans a du diabète", "fr", {("diabetes", "present", None)}),
+        ("ma mère (83 ans) a du diabète", "fr", {("diabetes", "present", None)}),
+        ("mon père a 81 ans et a du diabète", "fr", {("diabetes", "present", None)}),
+        (
+            "ma grand-mère de huitante-quatre ans a du diabète",
+            "fr",
+            {("diabetes", "present", None)},
+        ),
+        # A time, or the age at an event, does not name the person: family history.
+        ("my mother 2 years ago had diabetes", "en", set()),
+        ("my mother 2 weeks ago had diabetes", "en", set()),
+        ("ma mère 2 ans plus tard a eu du diabète", "fr", set()),
+        (
+            "My dad at 50 had a heart attack",
+            "en",
+            {("family-early-heart-disease", "present", None)},
+        ),
+        (
+            "mon père à 50 ans a fait un infarctus",
+            "fr",
+            {("family-early-heart-disease", "present", None)},
+        ),
+        # A number in a later clause is not the relative's age.
+        ("my mother has diabetes. 2 pills a day", "en", set()),
+    ],
+)
+def test_relative_named_with_an_age(
+    kb: KnowledgeBase, text: str, lang: str, expected: set[tuple[str, str, None]]
+) -> None:
+    assert got(parse(kb, text, lang=lang)) == expected
+
+
 def test_numbers(kb: KnowledgeBase) -> None:
     assert got(parse(kb, "39.5 °C")) == {("fever", "present", None)}
     assert got(parse(kb, "it was 103 F last night")) == {("fever", "present", None)}
@@ -84,6 +138,46 @@ def test_numbers(kb: KnowledgeBase) -> None:
     assert [(d.text, d.days) for d in r.durations] == [("for two weeks", 14.0)]
     r = parse(kb, "je tousse depuis hier")
     assert r.durations[0].text == "depuis hier"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A scale is a whole word: "for" after "degrees" is not Fahrenheit.
+        ("it has been 39 degrees for two days", "en", {("fever", "present", None)}),
+        ("39° for two days", "en", {("fever", "present", None)}),
+        ("100.4 degrees fahrenheit", "en", {("fever", "present", None)}),
+        ("j'ai 39 degres", "fr", {("fever", "present", None)}),
+        ("j'ai eu 39 degrés fièvre", "fr", {("fever", "present", None)}),
+        # A bare decimal is a temperature in the whole degrees of bare_celsius (35-43).
+        ("43.5 since last night", "en", {("fever", "present", None)}),
+        ("35.2 since last night", "en", {("fever", "absent", None)}),
+        ("34.9 since last night", "en", set()),
+        ("44.2 since last night", "en", set()),
+        ("36.9 kg", "en", set()),
+    ],
+)
+def test_temperatures(
+    kb: KnowledgeBase, text: str, lang: str, expected: set[tuple[str, str, None]]
+) -> None:
+    assert got(parse(kb, text, lang=lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "overdose"),
+    [
+        ("I took 16 paracetamol", "en", True),
+        ("j'ai pris 12 doliprane", "fr", True),
+        # A dose, a frequency or a time is not a count of pills (units of the language).
+        ("I took 500 mg paracetamol", "en", False),
+        ("took 10 times paracetamol", "en", False),
+        ("j'ai pris 2 fois doliprane", "fr", False),
+        ("took 12 months of pills", "en", False),
+        ("j'ai pris 12 mois de comprimés", "fr", False),
+    ],
+)
+def test_pill_counts(kb: KnowledgeBase, text: str, lang: str, overdose: bool) -> None:
+    assert (("overdose", "present", None) in got(parse(kb, text, lang=lang))) is overdose
 
 
 def test_pain_location_onset_and_type(kb: KnowledgeBase) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "Lexicon",
     "Location",
     "Quantities",
+    "RelativeAge",
     "check_lang",
     "data_dir",
     "load_language",
@@ -110,8 +111,20 @@ class Context:
     skip_words: tuple[str, ...]
     stop_words: tuple[str, ...]
     worry: tuple[str, ...]
-    fine_words: tuple[str, ...]
     question_cues: tuple[str, ...]
+    split_words: Mapping[str, tuple[str, ...]]  # "cannot" -> ("can", "t")
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeAge:
+    """The words that say a relative is named with their age ("my mum (83)", "mon père de
+    81 ans"): such a relative is the person described, not family history."""
+
+    between: tuple[str, ...] = ()  # may stand between the relative and the number
+    numbers: tuple[str, ...] = ()  # spelled tens ("eighty"), with the number words
+    units: tuple[str, ...] = ()  # "years old", "ans"
+    not_after: tuple[str, ...] = ()  # after the unit, a time: "2 years ago"
+    onset: tuple[str, ...] = ()  # before the number, as written: the age at an event
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +133,7 @@ class Quantities:
 
     fever_from: float
     plausible: tuple[float, float]
+    bare_celsius: tuple[int, int]  # whole degrees a bare decimal is a temperature in
     number_words: Mapping[str, float]
     unit_days: Mapping[str, float]
     duration_cues: tuple[str, ...]
@@ -128,16 +142,19 @@ class Quantities:
     since_when: Mapping[str, float | None]
     temperature_words: tuple[str, ...]
     temperature_after: tuple[str, ...]
+    degree_words: tuple[str, ...]  # "degrees"
+    celsius_words: tuple[str, ...]  # "c", "celsius"
+    fahrenheit_words: tuple[str, ...]  # "f", "fahrenheit"
     out_of_ten: tuple[str, ...]
     infant_units: Mapping[str, float]
     infant_old: tuple[str, ...]
     infant_nouns: tuple[str, ...]
     infant_of: tuple[str, ...]
     age_words: Mapping[str, float]
-    child_age: tuple[str, ...]
+    relative_age: RelativeAge
     sides: Mapping[str, tuple[str, ...]]
-    intensity: Mapping[str, int]
     pill_words: tuple[str, ...] = ()
+    not_a_count: tuple[str, ...] = ()  # after a number: a dose or a frequency ("500 mg")
     pill_evidence: str | None = None  # the evidence a large count of pills says
     pill_count_at_least: int = 0
     carer_history: frozenset[str] = frozenset()  # history said of a relative: the patient's
@@ -183,7 +200,7 @@ def _lexicon(doc: Mapping[str, Any]) -> Lexicon:
 
 def _context(doc: Mapping[str, Any]) -> Context:
     # "X is fine / normal" says X is not there (a cue after X). Question cues ("could it
-    # be", "I'm scared it's") are read by parse itself, over whole words.
+    # be", "I'm scared it's") have their own trie, every word kept (match.compiled).
     rules = [ContextRule(r["cue"], r["category"], r["direction"]) for r in doc["rules"]]
     rules += [ContextRule(w, "negated", "backward") for w in doc.get("fine_words", ())]
     return Context(
@@ -195,8 +212,18 @@ def _context(doc: Mapping[str, Any]) -> Context:
         skip_words=tuple(doc.get("skip_words", ())),
         stop_words=tuple(doc.get("stop_words", ())),
         worry=tuple(doc.get("worry", ())),
-        fine_words=tuple(doc.get("fine_words", ())),
         question_cues=tuple(doc.get("question_cues", ())),
+        split_words={k: tuple(v) for k, v in doc.get("split_words", {}).items()},
+    )
+
+
+def _relative_age(doc: Mapping[str, Any]) -> RelativeAge:
+    return RelativeAge(
+        between=tuple(doc.get("between", ())),
+        numbers=tuple(doc.get("numbers", ())),
+        units=tuple(doc.get("units", ())),
+        not_after=tuple(doc.get("not_after", ())),
+        onset=tuple(doc.get("onset", ())),
     )
 
 
@@ -204,6 +231,7 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
     return Quantities(
         fever_from=float(common["fever_from_celsius"]),
         plausible=(float(common["plausible_celsius"][0]), float(common["plausible_celsius"][1])),
+        bare_celsius=(int(common["bare_celsius"][0]), int(common["bare_celsius"][1])),
         number_words={k.lower(): float(v) for k, v in doc["number_words"].items()},
         unit_days={k.lower(): float(v) for k, v in doc["unit_days"].items()},
         duration_cues=tuple(doc["duration_cues"]),
@@ -212,16 +240,19 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
         since_when={k.lower(): v for k, v in doc.get("since_when", {}).items()},
         temperature_words=tuple(doc["temperature_words"]),
         temperature_after=tuple(doc.get("temperature_after", ())),
+        degree_words=tuple(doc["temperature_units"]["degrees"]),
+        celsius_words=tuple(doc["temperature_units"]["celsius"]),
+        fahrenheit_words=tuple(doc["temperature_units"]["fahrenheit"]),
         out_of_ten=tuple(doc["out_of_ten"]),
         infant_units={k.lower(): float(v) for k, v in doc.get("infant_units", {}).items()},
         infant_old=tuple(doc.get("infant_old", ())),
         infant_nouns=tuple(doc.get("infant_nouns", ())),
         infant_of=tuple(doc.get("infant_of", ())),
         age_words={k.lower(): float(v) for k, v in doc.get("age_words", {}).items()},
-        child_age=tuple(doc.get("child_age", ())),
+        relative_age=_relative_age(doc.get("relative_age", {})),
         sides={k: tuple(v) for k, v in doc.get("sides", {}).items()},
-        intensity={k.lower(): int(v) for k, v in doc.get("intensity", {}).items()},
         pill_words=tuple(doc.get("pill_words", ())),
+        not_a_count=tuple(doc.get("not_a_count", ())),
         pill_evidence=common.get("pill_count", {}).get("evidence"),
         pill_count_at_least=int(common.get("pill_count", {}).get("at_least", 0)),
         carer_history=frozenset(common.get("carer_history", {}).get("evidences", ())),

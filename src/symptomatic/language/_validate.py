@@ -83,6 +83,7 @@ class ContextFile(_Strict):
     worry: list[Text]
     fine_words: list[Text] = []
     question_cues: list[Text] = []
+    split_words: dict[Text, Annotated[list[Text], Field(min_length=2)]] = {}
 
 
 class OutsideFile(_Strict):
@@ -97,6 +98,21 @@ class PhrasesFile(_Strict):
     concepts: dict[Slug, Words]
 
 
+class RelativeAgeModel(_Strict):
+    about: Text
+    between: list[Text]
+    numbers: list[Text]
+    units: Words
+    not_after: list[Text]
+    onset: list[Text]
+
+
+class TemperatureUnits(_Strict):
+    degrees: Words
+    celsius: Words
+    fahrenheit: Words
+
+
 class QuantitiesFile(_Strict):
     about: Text
     lang: Text
@@ -108,16 +124,17 @@ class QuantitiesFile(_Strict):
     since_when: dict[str, Positive | None]
     temperature_words: Words
     temperature_after: list[Text]
+    temperature_units: TemperatureUnits
     out_of_ten: Words
     infant_units: dict[str, Positive]
     infant_old: list[Text]
     infant_nouns: list[Text]
     infant_of: list[Text]
     age_words: dict[str, Annotated[float, Field(ge=0.0, le=120.0)]] = {}
-    child_age: list[Text] = []
+    relative_age: RelativeAgeModel | None = None
     sides: dict[Literal["left", "right"], Words]
-    intensity: dict[str, Annotated[int, Field(ge=0, le=10)]] = {}
     pill_words: list[Text] = []
+    not_a_count: list[Text] = []
 
 
 class PillCount(_Strict):
@@ -137,6 +154,9 @@ class CommonQuantitiesFile(_Strict):
     fever_source: Text
     plausible_celsius: Annotated[
         list[Annotated[float, Field(ge=30.0, le=46.0)]], Field(min_length=2, max_length=2)
+    ]
+    bare_celsius: Annotated[
+        list[Annotated[int, Field(ge=30, le=46)]], Field(min_length=2, max_length=2)
     ]
     pill_count: PillCount | None = None
     carer_history: CarerHistory | None = None
@@ -287,13 +307,26 @@ def _check_lexicon(c: _Checker, file: str, doc: dict[str, Any], skip: frozenset[
     return covered
 
 
+def _check_shared_quantities(c: _Checker, doc: dict[str, Any] | None) -> None:
+    if doc is None:
+        return
+    file = "language/quantities.json"
+    low, high = doc["plausible_celsius"]
+    bare = doc["bare_celsius"]
+    if not low <= bare[0] <= bare[1] < high:
+        c.bad(file, "$.bare_celsius", f"must be whole degrees inside {low}-{high}", bare)
+
+
 def validate_language(kb: KnowledgeBase, directory: Node | None = None) -> list[KnowledgeError]:
     """Every problem in the language data (empty when it is valid)."""
     node = data_dir() if directory is None else directory
     errors: list[KnowledgeError] = []
     c = _Checker(kb, errors)
-    for name, model in _SHARED.items():
-        _load(node, name, f"language/{name}", model, errors)
+    shared = {
+        name: _load(node, name, f"language/{name}", model, errors)
+        for name, model in _SHARED.items()
+    }
+    _check_shared_quantities(c, shared["quantities.json"])
     keys: dict[str, dict[str, set[str]]] = {name: {} for name in _SAME_KEYS}
     concepts_needed = {
         clause.phrase

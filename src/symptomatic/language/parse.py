@@ -28,19 +28,19 @@ Every span in the result indexes the text as the person wrote it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS, Finding, Span
 from symptomatic.knowledge import KnowledgeBase
+from symptomatic.language._resources import load_language
 from symptomatic.language.text.context import Scopes, apply_context, status
 from symptomatic.language.text.detect import detect_language
 from symptomatic.language.text.findings import Roles, resolve, to_findings
-from symptomatic.language.text.match import Match, compiled, scan
+from symptomatic.language.text.match import Match, Trie, compiled, scan
 from symptomatic.language.text.normalise import Normalised, normalise
 from symptomatic.language.text.quantities import Duration, read_numbers
 from symptomatic.language.text.tokens import Token, tokenize
@@ -120,7 +120,7 @@ def parse(
     lang = lang or detect_language(clean)
     comp = compiled(lang)
     data = comp.data
-    all_toks = tokenize(clean, comp.speller)
+    all_toks = tokenize(clean, comp.speller, comp.split)
     toks = _content_tokens(all_toks, comp.skip)
 
     main = scan(toks, comp.main, consume=True)
@@ -137,7 +137,8 @@ def parse(
         kinds = {k for k, _ in c.items}
         c.kind = "cue" if "cue" in kinds else next(iter(kinds))
         c.items = [it for it in c.items if it[0] == c.kind]
-    cues = [c for c in cues if not _introduces_the_patient(c, all_toks)]
+    age_words = _age_words(lang)
+    cues = [c for c in cues if not _introduces_the_patient(c, toks, all_toks, clean, age_words)]
     worry = [c for c in cues if c.kind == "worry"]
     scopes = Scopes(cues, toks)
     apply_context(main, scopes)
@@ -157,7 +158,7 @@ def parse(
     )
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)
-    findings = _not_in_questions(kb, resolve(kb, findings), clean, data.context.question_cues)
+    findings = _not_in_questions(kb, resolve(kb, findings), clean, all_toks, comp.questions)
     possible = {(m.start, m.end) for m in main if "possible" in m.cats and not (_NOT_SAID & m.cats)}
     hedged = [f for f in findings if f.status == "unknown" and f.span in possible]
     said = frozenset(
@@ -201,28 +202,83 @@ def parse(
     )
 
 
-_CLAUSE = re.compile(r"[^.;!?\n]*[.;!?\n]?")
+@dataclass(frozen=True, slots=True)
+class _AgeWords:
+    """A language's ``relative_age`` words, as normalised word tuples (longest first)."""
+
+    between: tuple[tuple[str, ...], ...]
+    numbers: frozenset[str]
+    units: tuple[tuple[str, ...], ...]
+    durations: frozenset[str]
+    not_after: tuple[tuple[str, ...], ...]
+    onset: frozenset[str]
+
+
+def _word_tuples(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    found = {tuple(tokens_of(p)) for p in phrases}
+    return tuple(sorted((ws for ws in found if ws), key=len, reverse=True))
 
 
 @lru_cache(maxsize=8)
-def _question_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
-    words = sorted({" ".join(tokens_of(c)) for c in cues if tokens_of(c)}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+def _age_words(lang: str) -> _AgeWords:
+    q = load_language(lang).quantities
+    ra = q.relative_age
+    return _AgeWords(
+        between=_word_tuples(ra.between),
+        numbers=frozenset(w for p in ra.numbers for w in tokens_of(p)),
+        units=_word_tuples(ra.units),
+        durations=frozenset(w for p in q.unit_days for w in tokens_of(p)),
+        not_after=_word_tuples(ra.not_after),
+        onset=frozenset(w.lower() for w in ra.onset),
+    )
 
 
-_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "yo", "aged", "age", "ans", "an"})
+def _said_at(
+    all_toks: Sequence[Token], k: int, phrases: tuple[tuple[str, ...], ...], clause: int
+) -> int:
+    """The number of words of the first of ``phrases`` said at ``k`` in ``clause`` (0: none)."""
+    for ws in phrases:
+        end = k + len(ws)
+        if end <= len(all_toks) and all(
+            all_toks[k + i].norm == w and all_toks[k + i].clause == clause for i, w in enumerate(ws)
+        ):
+            return len(ws)
+    return 0
 
 
-def _introduces_the_patient(cue: Match, all_toks: Sequence[Token]) -> bool:
+def _introduces_the_patient(
+    cue: Match, toks: Sequence[Token], all_toks: Sequence[Token], text: str, age: _AgeWords
+) -> bool:
     """A relative named with an age ("my mum (83)", "mon père de 81 ans", "my dad is 79")
-    is the person the description is about, not family history."""
+    is the person the description is about, not family history. A time ("my mother 2 years
+    ago had diabetes") or the age at an event ("my dad at 50 had a heart attack") is not
+    (the words: ``relative_age`` in the language's ``quantities.json``)."""
     if cue.kind != "cue" or not any(cat == "family" for _, (cat, _, _) in cue.items):
         return False
-    k = bisect.bisect_left([t.start for t in all_toks], cue.end)
-    after = all_toks[k : k + 4]
-    return any(t.norm.isdigit() or t.norm in _AGE_WORDS for t in after)
+    clause = toks[cue.last].clause
+    k = toks[cue.last].position + 1
+    n = len(all_toks)
+
+    def here(j: int) -> bool:
+        return j < n and all_toks[j].clause == clause
+
+    if here(k) and text[all_toks[k].start : all_toks[k].end].lower() in age.onset:
+        return False
+    k += _said_at(all_toks, k, age.between, clause)
+    j = k
+    if here(j) and all_toks[j].norm.isdigit():
+        j += 1
+        spelled = False
+    else:
+        while here(j) and j - k < 4 and all_toks[j].norm in age.numbers:
+            j += 1
+        if j == k:
+            return False
+        spelled = True
+    unit = _said_at(all_toks, j, age.units, clause)
+    if unit:
+        return not _said_at(all_toks, j + unit, age.not_after, clause)
+    return not spelled and not (here(j) and all_toks[j].norm in age.durations)
 
 
 def _content_tokens(all_toks: Sequence[Token], skip: frozenset[str]) -> list[Token]:
@@ -241,34 +297,39 @@ def _content_tokens(all_toks: Sequence[Token], skip: frozenset[str]) -> list[Tok
     return out
 
 
+def _asked(text: str, all_toks: Sequence[Token], questions: Trie) -> set[int]:
+    """The clauses that ask something: with a question cue ("could it be", "I'm scared
+    it's"), or ending in "?"."""
+    asked = {m.clause for m in scan(all_toks, questions, consume=False)}
+    for t, nxt in pairwise(all_toks):
+        if nxt.clause != t.clause and "?" in text[t.end : nxt.start]:
+            asked.add(t.clause)
+    if all_toks and "?" in text[all_toks[-1].end :]:
+        asked.add(all_toks[-1].clause)
+    return asked
+
+
 def _not_in_questions(
-    kb: KnowledgeBase, findings: list[Finding], text: str, cues: tuple[str, ...]
+    kb: KnowledgeBase,
+    findings: list[Finding],
+    text: str,
+    all_toks: Sequence[Token],
+    questions: Trie,
 ) -> list[Finding]:
     """Drop the illnesses and risk factors (history evidences) named in a question or a
     worry ("could it be the flu?", "I'm scared it's cancer"): naming one is not having it.
-    Symptoms said in a question still count ("is a cough for 3 weeks normal?")."""
-    history = [f for f in findings if f.span and kb.evidence_by_id[f.evidence].history]
-    if not history:
+    Symptoms said in a question still count ("is a cough for 3 weeks normal?"). Clauses
+    are the tokens' own (so "38.5" does not end one)."""
+    if not any(f.span and kb.evidence_by_id[f.evidence].history for f in findings):
         return findings
-    pattern = _question_pattern(cues)
-    asked: list[tuple[int, int]] = []
-    for m in _CLAUSE.finditer(text):
-        clause = m.group()
-        if not clause.strip():
-            continue
-        plain = " ".join(tokens_of(clause))
-        if clause.rstrip().endswith("?") or (pattern is not None and pattern.search(plain)):
-            asked.append((m.start(), m.end()))
+    asked = _asked(text, all_toks, questions)
     if not asked:
         return findings
+    clause_at = _Clauses(all_toks)
     return [
         f
         for f in findings
-        if not (
-            f.span
-            and kb.evidence_by_id[f.evidence].history
-            and any(a <= f.span[0] < b for a, b in asked)
-        )
+        if not (f.span and kb.evidence_by_id[f.evidence].history and clause_at(f.span) in asked)
     ]
 
 
@@ -296,17 +357,25 @@ def _phrases(found: list[Match], lex: Sequence[Match], n: int) -> list[Match]:
     return out
 
 
+class _Clauses:
+    """The clause a span of the text starts in (-1: none)."""
+
+    def __init__(self, toks: Sequence[Token]) -> None:
+        self._toks = toks
+        self._ends = [t.end for t in toks]
+
+    def __call__(self, span: tuple[int, int] | None) -> int:
+        toks = self._toks
+        if span is None or not toks:
+            return -1
+        return toks[min(bisect.bisect_right(self._ends, span[0]), len(toks) - 1)].clause
+
+
 def _with_numbers(
     findings: list[Finding], numbers: list[Finding], toks: Sequence[Token], roles: Roles
 ) -> list[Finding]:
     """A temperature replaces fever words in its clause; a 0-10 score replaces others."""
-    ends = [t.end for t in toks]
-
-    def clause_at(span: tuple[int, int] | None) -> int:
-        if span is None or not toks:
-            return -1
-        return toks[min(bisect.bisect_right(ends, span[0]), len(toks) - 1)].clause
-
+    clause_at = _Clauses(toks)
     temps = [f for f in numbers if f.evidence == roles.fever]
     if temps:
         clauses = {clause_at(f.span) for f in temps}

@@ -62,9 +62,6 @@ class _Nearest:
         self._items.append((m.first, len(self._items), m, payload))
         self._sorted = False
 
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
     def nearest(self, m: Match) -> tuple[Match, Any] | None:
         """The mention nearest ``m``: in its clause if any, else the closest anywhere."""
         if not self._items:
@@ -85,13 +82,6 @@ class _Nearest:
             if best is None or (dist, order) < (best[0], best[1]):
                 best = (dist, order, (pm, payload))
         return None if best is None else best[2]
-
-
-#: A relative's current symptoms are the patient's (a carer writing).
-CARER_READING = True
-
-#: Attach a body place only to a pain, rash or swelling said in the same clause.
-ATTACH_IN_CLAUSE_ONLY = True
 
 
 def _finding(evidence: str, status: str, value: str | None, m: Match, surface: str) -> Finding:
@@ -190,7 +180,7 @@ def to_findings(
             codes = list(e.family) + (list(e.family_mother) if m.relative == "mother" else [])
             neg = "negated" in m.cats
             out += [_finding(c, "absent" if neg else "present", None, m, surface) for c in codes]
-            if codes or e.evidence is None or not CARER_READING:
+            if codes or e.evidence is None:
                 continue
             ev = kb.evidence_by_id.get(e.evidence)
             if ev is None or (ev.history and e.evidence not in carer_history):
@@ -238,7 +228,7 @@ def to_findings(
         pm, (code, status) = p
         if "family" in pm.cats or context_status(pm.cats, False) is None:
             continue
-        if pm.clause != m.clause and (ATTACH_IN_CLAUSE_ONLY or status == "absent"):
+        if pm.clause != m.clause:
             continue  # a place belongs to a pain, rash or swelling of its own clause
         own = context_status(m.cats, False)
         if own is None:

@@ -1,15 +1,16 @@
 """Phrase matching: tries of the language data's phrases, scanned longest first.
 
-Three tries per language, built once on first use: the main one (lexicon entries, body
-locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, and the
-context cues. :func:`scan` walks a trie over the tokens; with ``consume=True`` the matches
-do not overlap (longest first), otherwise every match is kept (red-flag phrases never hide
-a symptom). Scanning is linear in the number of tokens times the longest phrase.
+Tries per language, built once on first use: the main one (lexicon entries, body
+locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, the
+context cues, the trigger words alone and the question cues. :func:`scan` walks a trie
+over the tokens; with ``consume=True`` the matches do not overlap (longest first),
+otherwise every match is kept (red-flag phrases never hide a symptom). Scanning is linear
+in the number of tokens times the longest phrase.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -37,9 +38,6 @@ class Match:
     cats: set[str] = field(default_factory=set)
     relative: str | None = None
 
-    def overlaps(self, other: Match) -> bool:
-        return self.first <= other.last and other.first <= self.last
-
     def inside(self, other: Match) -> bool:
         """Strictly inside ``other`` (``other`` is longer and covers it)."""
         return (
@@ -63,9 +61,11 @@ class Compiled:
     phrases: Trie
     cues: Trie
     triggers: Trie  # the trigger words alone, read even inside a longer phrase
+    questions: Trie  # question cues, every word kept: scanned over all the tokens
     speller: Speller
     skip: frozenset[str]
     stop: frozenset[str]
+    split: Mapping[str, tuple[str, ...]]  # a word read as several: "cannot" -> "can", "t"
 
 
 def _phrase_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
@@ -97,18 +97,29 @@ def _cue_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
     return out
 
 
+def _split_words(data: LanguageData) -> dict[str, tuple[str, ...]]:
+    """The language's words read as several ("cannot" -> "can", "t"), normalised."""
+    return {
+        norm_word(k): tuple(norm_word(w) for w in v) for k, v in data.context.split_words.items()
+    }
+
+
 @lru_cache(maxsize=8)
 def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
     """The words of every phrase of ``lang``'s data, worked out once per language:
     (main phrases, phrase concepts, cues), each a list of (words, item)."""
     data = load_language(lang)
-    main = [(tuple(words(p)), item) for p, item in _phrase_words(data)]
+    split = _split_words(data)
+
+    def key(phrase: str) -> tuple[str, ...]:
+        # A phrase written with a split word ("cannot") reads as the tokens will.
+        return tuple(p for w in words(phrase) for p in split.get(w, (w,)))
+
+    main = [(key(p), item) for p, item in _phrase_words(data)]
     concepts = [
-        (tuple(words(p)), ("phrase", concept))
-        for concept, terms in data.phrases.items()
-        for p in terms
+        (key(p), ("phrase", concept)) for concept, terms in data.phrases.items() for p in terms
     ]
-    cues = [(tuple(words(p)), item) for p, item in _cue_words(data)]
+    cues = [(key(p), item) for p, item in _cue_words(data)]
     return main, concepts, cues
 
 
@@ -146,15 +157,21 @@ def compiled(lang: str) -> Compiled:
             kept = [w for w in ws if w not in skip]
             if kept:
                 _add(trie, kept, item)
+    questions: Trie = {}
+    for q in data.context.question_cues:
+        if q_words := words(q):
+            _add(questions, q_words, ("question", q))
     return Compiled(
         data=data,
         main=main,
         phrases=phrases,
         cues=cues,
         triggers=triggers,
+        questions=questions,
         speller=Speller(vocabulary(lang)),
         skip=skip,
         stop=frozenset(norm_word(w) for w in data.context.stop_words),
+        split=_split_words(data),
     )
 
 

@@ -23,10 +23,8 @@ from symptomatic.language._resources import Quantities, load_language
 __all__ = ["Duration", "Numbers", "read_numbers"]
 
 _TEMP = r"(\d{2,3}(?:[.,]\d{1,2})?)"
-#: A decimal read as a temperature with no word or unit beside it.
-_BARE_TEMP = re.compile(
-    r"(?<![\d.,/])(3[5-9]|4[0-3])[.,](\d)(?![\d%/]|\s*(?:kg|cm|mm|ml|mg|lb|kilo))"
-)
+#: After a decimal, a weight, size or dose: not a temperature.
+_NOT_BARE = r"(?![\d%/]|\s*(?:kg|cm|mm|ml|mg|lb|kilo))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +45,6 @@ class Numbers:
     age: float | None
 
 
-#: Units after a number that make it a dose or a time, not a count of pills.
-_NOT_A_COUNT = (
-    r"(?:mg|g|ml|mcg|µg|kg|milligrams?|grams?|grammes?|days?|hours?|h|weeks?|years?|"
-    r"mins?|minutes?|jours?|heures?|semaines?|ans?|fois|times)\b"
-)
-
-
 def _alternatives(words: Iterable[str]) -> str:
     """A regex group matching any of ``words``, longest first, escaped."""
     ws = sorted(set(words), key=len, reverse=True)
@@ -66,6 +57,8 @@ class _Patterns:
     temp_unit: re.Pattern[str]
     temp_word: re.Pattern[str]
     temp_after: re.Pattern[str]
+    bare_temp: re.Pattern[str]
+    fahrenheit: frozenset[str]
     pain_scale: re.Pattern[str]
     duration: re.Pattern[str]
     infant_age: re.Pattern[str]
@@ -80,13 +73,31 @@ def _patterns(lang: str) -> _Patterns:
     unit = "(" + _alternatives(q.unit_days) + ")"
     infant_units = "(" + _alternatives(q.infant_units) + ")"
     temp_words = _alternatives(q.temperature_words)
+    scales = (*q.celsius_words, *q.fahrenheit_words)
+    letters = [w for w in scales if len(w) == 1]
+    whole = range(q.bare_celsius[0], q.bare_celsius[1] + 1)
+    not_a_count = _alternatives((*q.unit_days, *q.not_a_count)) + r"\b"
     return _Patterns(
         q=q,
+        # A number, then a degree sign or word and maybe a scale (a whole word: "39 degrees
+        # for two days" is not Fahrenheit), or a scale letter alone.
         temp_unit=re.compile(
-            _TEMP + r"\s*(?:°\s*([cf])?|º\s*([cf])?|degrees?\s*(c|f|celsius|fahrenheit)?"
-            r"|degrés?\s*(c|celsius)?|\s?([cf])\b)",
+            _TEMP
+            + r"\s*(?:[°º]\s*("
+            + _alternatives(scales)
+            + r"\b)?|"
+            + _alternatives(q.degree_words)
+            + r"\s*("
+            + _alternatives(scales)
+            + r"\b)?|\s?("
+            + _alternatives(letters)
+            + r")\b)",
             re.IGNORECASE,
         ),
+        bare_temp=re.compile(
+            r"(?<![\d.,/])(" + "|".join(str(d) for d in whole) + r")[.,](\d)" + _NOT_BARE
+        ),
+        fahrenheit=frozenset(w.lower() for w in q.fahrenheit_words),
         temp_word=re.compile(
             r"\b" + temp_words + r"[^\d.;!?\n]{0,20}?" + _TEMP + r"(?!\s*/|\d)", re.IGNORECASE
         ),
@@ -135,7 +146,7 @@ def _patterns(lang: str) -> _Patterns:
         age_word=re.compile(r"\b" + _alternatives(q.age_words) + r"\b", re.IGNORECASE),
         pills=re.compile(
             r"\b(\d{1,3})\s+(?:x\s+)?(?!"
-            + _NOT_A_COUNT
+            + not_a_count
             + r")(?:\w+\s+){0,3}?"
             + _alternatives(q.pill_words)
             + r"\b",
@@ -146,8 +157,8 @@ def _patterns(lang: str) -> _Patterns:
     )
 
 
-def _celsius(value: float, unit: str) -> float:
-    return (value - 32) * 5 / 9 if unit.lower().startswith("f") or value >= 90 else value
+def _celsius(value: float, fahrenheit: bool) -> float:
+    return (value - 32) * 5 / 9 if fahrenheit or value >= 90 else value
 
 
 def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | None) -> Numbers:
@@ -165,7 +176,7 @@ def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | No
     def temperature(start: int, end: int, raw: str, unit: str) -> None:
         if fever is None or covered[start]:
             return
-        celsius = _celsius(float(raw.replace(",", ".")), unit)
+        celsius = _celsius(float(raw.replace(",", ".")), unit.lower() in p.fahrenheit)
         if not q.plausible[0] <= celsius <= q.plausible[1]:
             return
         covered[start:end] = b"\x01" * (end - start)
@@ -177,14 +188,11 @@ def read_numbers(text: str, lang: str, *, fever: str | None, intensity: str | No
 
     for m in p.temp_unit.finditer(text) if digits else ():
         unit = next((g for g in m.groups()[1:] if g), "")
-        written = m.group()
-        if not unit and "°" not in written and "º" not in written and "degr" not in written.lower():
-            continue
         temperature(m.start(1), m.end(), m.group(1), unit)
     for rx in (p.temp_after, p.temp_word) if digits else ():
         for m in rx.finditer(text):
             temperature(m.start(1), m.end(), m.group(1), "")
-    for m in _BARE_TEMP.finditer(text) if digits else ():
+    for m in p.bare_temp.finditer(text) if digits else ():
         temperature(m.start(), m.end(), f"{m.group(1)}.{m.group(2)}", "c")
     if intensity is not None and digits:
         for m in p.pain_scale.finditer(text):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 __all__ = ["FUZZY_MIN_LEN", "Speller", "Token", "norm_word", "tokenize", "words"]
@@ -124,8 +124,13 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
-def tokenize(text: str, speller: Speller | None = None) -> list[Token]:
-    """The words of ``text`` with their clause number and whether a comma precedes them."""
+def tokenize(
+    text: str, speller: Speller | None = None, split: Mapping[str, Sequence[str]] | None = None
+) -> list[Token]:
+    """The words of ``text`` with their clause number and whether a comma precedes them.
+    A word of ``split`` (the language's ``split_words``: "cannot") is read as its words
+    ("can", "t"), each spanning the whole word."""
+    split = split or {}
     boundaries = [m.start() for m in _HARD_BOUNDARY.finditer(text)]
     out: list[Token] = []
     seen: dict[str, str] = {}
@@ -143,15 +148,11 @@ def tokenize(text: str, speller: Speller | None = None) -> list[Token]:
             seen[m.group()] = norm
         start, end = m.span()
         comma = text.find(",", last_end, start) >= 0
-        if norm == "cannot":  # as "can't": the lexicon writes "can t ..."
-            out.append(Token("can", start, end, clause, comma, len(out)))
-            out.append(Token("t", start, end, clause, False, len(out)))
+        parts = split.get(norm)
+        if parts:
+            for i, part in enumerate(parts):
+                out.append(Token(part, start, end, clause, comma and i == 0, len(out)))
         else:
             out.append(Token(norm, start, end, clause, comma, len(out)))
         last_end = end
     return out
-
-
-def key(phrase: str, skip: frozenset[str] | Sequence[str] = ()) -> tuple[str, ...]:
-    """The words of ``phrase`` a matcher looks for: normalised, filler words left out."""
-    return tuple(w for w in words(phrase) if w not in skip)
