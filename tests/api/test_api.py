@@ -453,3 +453,19 @@ def test_diagnosis_schema_still_documents_the_answer(client: TestClient) -> None
     post = client.get("/openapi.json").json()["paths"]["/v1/diagnosis"]["post"]
     ok = post["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/DiagnosisOut"}
+
+
+def test_api_enums_are_the_cores(client: TestClient) -> None:
+    """Care levels, languages, statuses and question kinds in the schema are the core's own."""
+    import symptomatic
+    from symptomatic import CARE_LEVELS, LANGS
+    from symptomatic.api import models
+
+    for name in ("CareLevel", "Lang", "Status", "QuestionKind"):
+        assert getattr(models, name) is getattr(symptomatic, name), name
+    schema = client.get("/openapi.json").json()
+    parts = schema["components"]["schemas"]
+    assert tuple(parts["TriageOut"]["properties"]["level"]["enum"]) == CARE_LEVELS
+    assert tuple(parts["ConditionOut"]["properties"]["care_level"]["enum"]) == CARE_LEVELS
+    params = schema["paths"]["/v1/conditions"]["get"]["parameters"]
+    assert tuple(next(p for p in params if p["name"] == "lang")["schema"]["enum"]) == LANGS

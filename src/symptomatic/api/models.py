@@ -11,9 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CareLevel = Literal[
-    "emergency_ambulance", "emergency", "consultation_24", "consultation", "self_care"
-]
+from symptomatic import CareLevel, Lang, QuestionKind, Status
 
 __all__ = [
     "MAX_FINDINGS",
@@ -51,9 +49,6 @@ MAX_FINDINGS = 300
 MAX_TEXT = 5000
 #: The values of a 0-10 scale, exactly as the server accepts them.
 SCALE_VALUES = tuple(str(n) for n in range(11))
-
-Lang = Literal["en", "fr"]
-Status = Literal["present", "absent", "unknown"]
 
 _TEXT_RULES = (
     "Free text in English or French, at most 5,000 characters of valid Unicode (no lone "
@@ -260,7 +255,7 @@ class QuestionOut(BaseModel):
     (one item per choice picked for ``multi``; ``absent`` when none applies)."""
 
     evidence: str = Field(description="the evidence id to answer")
-    kind: Literal["binary", "categorical", "multi", "scale"]
+    kind: QuestionKind
     text: str
     choices: list[ChoiceOut]
     why: str
@@ -338,7 +333,7 @@ class ValueOut(BaseModel):
 class EvidenceOut(BaseModel):
     evidence: str
     codes: list[str]
-    kind: Literal["binary", "categorical", "multi", "scale"]
+    kind: QuestionKind
     parent: str | None
     history: bool
     question: str
