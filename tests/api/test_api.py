@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -447,6 +448,81 @@ def test_diagnosis_json_is_a_valid_answer(client: TestClient) -> None:
         assert r.status_code == 200
         assert r.content == fast
         assert r.headers["content-type"] == "application/json"
+
+
+def _diagnosis_by_deep_copy(service: Any, body: dict[str, Any]) -> bytes:
+    """The diagnosis answer built the plain way: ``Result.to_dict()`` (a deep copy), every
+    condition's information validated anew."""
+    from pydantic_core import to_json
+
+    from symptomatic.api.models import CaseIn, ConditionAbout
+
+    case = CaseIn.model_validate(body)
+    assessment, lang = service._assess(case)
+    result = service.checker.result_of(assessment, lang=lang)
+    question, stop = service._next_question(case, assessment, lang)
+    out: dict[str, Any] = result.to_dict()
+    for c in out["differential"]:
+        about = service.checker.kb.info(c["id"], lang)
+        c["about"] = (
+            None
+            if about is None
+            else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
+        )
+    words = service.words[lang]
+    level = result.triage.level
+    out["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
+    out["next_question"] = question
+    out["should_stop"] = stop
+    encoded: bytes = to_json(out)
+    return encoded
+
+
+def test_diagnosis_json_is_the_deep_copy_byte_for_byte(client: TestClient) -> None:
+    """The shallow serialisation and the kept condition information change no byte, in
+    both languages, with and without text, on a first call and a later one."""
+    from symptomatic.api.models import CaseIn
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+    seen = set()
+    for body in FAST_CASES:
+        for _ in range(2):
+            fast = service.diagnosis_json(CaseIn.model_validate(body))
+            assert fast == _diagnosis_by_deep_copy(service, body), body
+        seen.add((body.get("lang"), "text" in body, bool(json.loads(fast)["differential"])))
+    assert {lang for lang, _, _ in seen} >= {None, "en", "fr"}
+    assert {text for _, text, _ in seen} == {True, False}
+
+
+def test_parse_is_the_results_findings(client: TestClient) -> None:
+    """/v1/parse builds no whole answer, and says what the whole answer would say."""
+    from symptomatic.api.models import ParseIn, ParseOut
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+    said = [
+        ("I have a fever and a dry cough, and my blorf is zingy", None),
+        ("crushing chest pain, I am sweating", "en"),
+        ("j'ai mal à la gorge et de la fièvre depuis deux jours", "fr"),
+        ("my 3 year old has a rash and no cough", "en"),
+        ("nothing at all", None),
+    ]
+    for text, lang in said:
+        req = ParseIn.model_validate({"text": text, "lang": lang})
+        assessment, out_lang = service.checker.assess(text=text, lang=lang)
+        whole = service.checker.result_of(assessment, lang=out_lang).to_dict()
+        expected = ParseOut.model_validate(
+            {
+                "lang": out_lang,
+                "findings": [f for f in whole["findings"] if f["source"] == "text"],
+                "not_understood": whole["not_understood"],
+                "red_flags": [rule.reason[out_lang] for rule in assessment.fired],
+                "age_in_text": assessment.reading.age,
+            }
+        )
+        got = service.parse(req)
+        assert got.model_dump_json() == expected.model_dump_json(), text
+        r = client.post("/v1/parse", json={"text": text, "lang": lang})
+        assert r.status_code == 200 and r.json() == expected.model_dump(), text
 
 
 def test_diagnosis_schema_still_documents_the_answer(client: TestClient) -> None:

@@ -8,6 +8,7 @@ engine: the interview step starts from the case the checker has just assessed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import difflib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -148,6 +149,7 @@ class Service:
             },
         )
         self.words = {lang: ui_words(lang) for lang in LANGS}
+        self._about: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # -- work off the event loop ------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -345,25 +347,35 @@ class Service:
         )
 
     def diagnosis_json(self, case: CaseIn) -> bytes:
-        """The diagnosis answer (``DiagnosisOut``'s shape), serialised once."""
+        """The diagnosis answer (``DiagnosisOut``'s shape), serialised once: the result's
+        dataclasses go to JSON as they are (no deep copy), each condition with its
+        information from the knowledge base, checked once per condition and language."""
         assessment, lang = self._assess(case)
         result = self.checker.result_of(assessment, lang=lang)
         question, stop = self._next_question(case, assessment, lang)
-        body = result.to_dict()
-        kb = self.checker.kb
-        for c in body["differential"]:
-            about = kb.info(c["id"], lang)
-            c["about"] = (
-                None
-                if about is None
-                else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
-            )
+        body = _fields(result)
+        body["differential"] = [
+            {**_fields(c), "about": self._condition_about(c.id, lang)} for c in result.differential
+        ]
         words = self.words[lang]
         level = result.triage.level
         body["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
         body["next_question"] = question
         body["should_stop"] = stop
         return to_json(body)
+
+    def _condition_about(self, condition: str, lang: str) -> dict[str, Any] | None:
+        """``ConditionAbout`` of a condition in ``lang`` as a dict, or None; kept (the
+        knowledge base is read-only), so concurrent first calls at most compute it twice."""
+        key = (condition, lang)
+        if key not in self._about:
+            about = self.checker.kb.info(condition, lang)
+            self._about[key] = (
+                None
+                if about is None
+                else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
+            )
+        return self._about[key]
 
     def explain(self, req: ExplainIn) -> ExplainOut:
         assessment, lang = self._assess(req)
@@ -381,15 +393,15 @@ class Service:
 
     def parse(self, req: ParseIn) -> ParseOut:
         """What the words say: findings with their spans, what was not understood, and the
-        red flags they raise."""
+        red flags they raise (no differential, care level or summary is built)."""
         assessment, lang = self.checker.assess(text=req.text, lang=req.lang)
-        result = self.checker.result_of(assessment, lang=lang).to_dict()
+        findings = self.checker.findings_of(assessment, lang=lang)
         reading = assessment.reading
         return ParseOut.model_validate(
             {
                 "lang": lang,
-                "findings": [f for f in result["findings"] if f["source"] == "text"],
-                "not_understood": result["not_understood"],
+                "findings": [_fields(f) for f in findings if f.source == "text"],
+                "not_understood": [_fields(s) for s in reading.not_understood],
                 "red_flags": [rule.reason[lang] for rule in assessment.fired],
                 "age_in_text": reading.age,
             }
@@ -422,6 +434,11 @@ class Service:
         out.update(number=number, max_questions=MAX_QUESTIONS, remaining=MAX_QUESTIONS - number)
         del out["gain"], out["conditions"]
         return out, False
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, one level deep (values as they are)."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
 def _version() -> str:
