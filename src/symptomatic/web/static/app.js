@@ -613,16 +613,9 @@ function renderResult(data) {
   $("care-title").textContent = data.care.title;
   $("care-action").textContent = data.care.action;
 
-  // why this level: each reason once; conditions still possible and serious are marked in
-  // the list below instead of repeated here
-  const serious = new Set();
-  const reasons = [];
-  data.triage.reasons.forEach((r, i) => {
-    const code = data.triage.codes[i] || "";
-    if (code.startsWith("severe_plausible:")) serious.add(code.slice("severe_plausible:".length));
-    else if (!(data.something_else.likely && r === data.something_else.reason)) reasons.push(r);
-  });
-  if (serious.size) reasons.push(t("reason_serious"));
+  // why this level: each reason once (the "something else" reason is said just below)
+  const reasons = data.triage.reasons.filter(
+    (r) => !(data.something_else.likely && r === data.something_else.reason));
   const unique = [...new Set(reasons)];
   $("care-reasons").replaceChildren(...unique.map((r) => el("li", {}, r)));
   $("care-why-title").hidden = !unique.length;
@@ -637,7 +630,6 @@ function renderResult(data) {
     const head = el("p", { class: "cond" });
     head.append(el("strong", {}, c.name), document.createTextNode(" — "), el("span", { class: "chance" }, chance(c.probability)));
     li.appendChild(head);
-    if (serious.has(c.id)) li.appendChild(el("p", { class: "serious" }, t("can_be_serious")));
     if (c.reasons_for.length) {
       li.appendChild(el("p", { class: "why" }, t("argues_for") + c.reasons_for.slice(0, 4).map((r) => r.label).join(", ")));
     }
