@@ -402,6 +402,27 @@ def test_serve_without_web_extra_is_one_line_error(
     assert err.count("\n") == 1 and "web extra" in err
 
 
+def test_question_offers_body_parts_of_the_case_sex_only(client: TestClient) -> None:
+    """The server leaves out the other sex's body parts (the page keeps no list of its own)
+    and names the choice that means "none of these"."""
+    kb = client.app.state.service.checker.kb  # type: ignore[attr-defined]
+    seen = set()
+    for sex in ("female", "male"):
+        body = {"age": 40, "sex": sex, "findings": [{"evidence": "pain"}]}
+        q = client.post("/v1/diagnosis", json=body).json()["next_question"]
+        ev = kb.evidence_by_id[q["evidence"]]
+        assert ev.kind == "multi" and "location" in ev.roles  # where is the pain?
+        offered = {c["value"] for c in q["choices"]}
+        other = {v for v in ev.values if kb.values[v].sex not in (None, sex)}
+        own = {v for v in ev.values if kb.values[v].sex == sex}
+        assert other and own and not offered & other and own <= offered
+        assert q["default"] == ev.default and q["default"] in offered
+        seen.add(frozenset(offered))
+    assert len(seen) == 2
+    q = client.post("/v1/diagnosis", json=CASE).json()["next_question"]
+    assert q["default"] == kb.evidence_by_id[q["evidence"]].default
+
+
 # -- the serialised fast path -----------------------------------------------------------------
 FAST_CASES: list[dict[str, Any]] = [
     CASE,

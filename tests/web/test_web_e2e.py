@@ -72,7 +72,9 @@ def _force_question(page: Page, make: Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _question(
-    evidence: dict[str, Any], values: list[dict[str, str]] | None = None
+    evidence: dict[str, Any],
+    values: list[dict[str, str]] | None = None,
+    default: str | None = None,
 ) -> dict[str, Any]:
     choices = values if values is not None else evidence["values"]
     return {
@@ -84,7 +86,22 @@ def _question(
         "number": 1,
         "max_questions": 30,
         "remaining": 29,
+        "default": default,
     }
+
+
+def _offered(evidence: str, sex: str) -> tuple[list[dict[str, str]], str | None]:
+    """The choices (but "don't know") and the default of the server's question about
+    ``evidence`` to a person of ``sex``, from the interview's own question builder."""
+    from symptomatic import load_knowledge
+    from symptomatic.language.compose.interview import DONT_KNOW, question
+
+    kb = load_knowledge()
+    q = question(
+        kb, evidence, "en", why_text="", number=1, max_questions=30, remaining=29, gain=0.0, sex=sex
+    )
+    choices = [{"value": c.value, "label": c.label} for c in q.choices if c.value != DONT_KNOW]
+    return choices, kb.evidence_by_id[evidence].default
 
 
 def _to_result(page: Page) -> None:
@@ -269,8 +286,10 @@ def test_question_view(tab: Tab, server: str, axe_source: str) -> None:
 def test_body_map(tab: Tab, server: str, axe_source: str) -> None:
     page = tab.page
     location = next(e for e in _evidences(page, server) if e["evidence"] == "pain-location")
-    offered = [v for v in location["values"] if v["value"] != "forehead"]  # one not offered
-    _force_question(page, lambda _: _question(location, offered))
+    choices, default = _offered("pain-location", "female")
+    offered = [v for v in choices if v["value"] != "forehead"]  # one not offered
+    assert default is not None and default in {v["value"] for v in offered}
+    _force_question(page, lambda _: _question(location, offered, default))
     _start(page, "I have a pain", sex="female")
     _wait_step(page, 1)
     bodymap = page.locator(".bodymap")
@@ -307,6 +326,8 @@ def test_body_map(tab: Tab, server: str, axe_source: str) -> None:
     assert page.locator(".list-view input[value='left-cheek']").is_checked()
     values = set(listed.evaluate_all("xs => xs.map(x => x.value)"))
     assert not values & set(MALE_ONLY) and "forehead" not in values
+    assert default not in values | drawn  # "nowhere" is the button that answers no
+    assert page.locator("#q-answers button[data-answer='none']").is_visible()
     assert page.locator(".list-view legend").count() >= 6  # grouped by part of the body
     page.locator(".list-view input[value='right-thumb']").check()
     assert run_axe(tab, axe_source) == []
@@ -333,7 +354,8 @@ def test_body_map_for_a_man(tab_factory: Callable[[str], Tab], server: str) -> N
     tab = tab_factory("phone")
     page = tab.open()
     location = next(e for e in _evidences(page, server) if e["evidence"] == "pain-location")
-    _force_question(page, lambda _: _question(location))
+    choices, default = _offered("pain-location", "male")
+    _force_question(page, lambda _: _question(location, choices, default))
     _start(page, "I have a pain", age="50", sex="male")
     _wait_step(page, 1)
     drawn = set(

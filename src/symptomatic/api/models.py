@@ -257,11 +257,18 @@ class QuestionOut(BaseModel):
     evidence: str = Field(description="the evidence id to answer")
     kind: QuestionKind
     text: str
-    choices: list[ChoiceOut]
+    choices: list[ChoiceOut] = Field(
+        description="the answers, ``dont_know`` last; body parts of the other sex than the "
+        "case's are not offered"
+    )
     why: str
     number: int
     max_questions: int
     remaining: int = Field(description="the most questions that can still follow this one")
+    default: str | None = Field(
+        description="the choice that means none of the others (such as nowhere, or none of "
+        "these): answering ``absent`` says the same; null when the question has none"
+    )
 
 
 class KnowledgeRef(BaseModel):

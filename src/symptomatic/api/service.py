@@ -433,6 +433,7 @@ class Service:
         number = len(answered) + 1
         out.update(number=number, max_questions=MAX_QUESTIONS, remaining=MAX_QUESTIONS - number)
         del out["gain"], out["conditions"]
+        out["default"] = self.checker.kb.evidence_by_id[question.evidence].default
         return out, False
 
 

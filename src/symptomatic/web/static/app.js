@@ -3,9 +3,6 @@
 // It talks to its own server only, and never stores what is typed.
 "use strict";
 
-const URGENT = new Set(["emergency_ambulance", "emergency"]);
-const NONE_VALUES = new Set(["nowhere", "none-of-these", "dont_know"]);
-
 // Small places the drawing does not show, by the group of the list under the map.
 // (Where things are on a body: layout, not medicine.)
 const SMALL = {
@@ -41,14 +38,6 @@ const SMALL = {
     "inside-wall-of-the-vagina-right-side", "inside-wall-of-the-vagina-left-side",
     "tip-of-the-penis", "right-testicle", "left-testicle", "urethra",
   ],
-};
-// Parts of the body only one sex has: never shown to the other.
-const SEX_ONLY = {
-  female: ["vagina", "clitoris", "hymen", "entrance-of-the-vagina", "inside-wall-of-the-vagina",
-    "inside-wall-of-the-vagina-right-side", "inside-wall-of-the-vagina-left-side",
-    "outer-lip-of-the-vulva-right-side", "outer-lip-of-the-vulva-left-side",
-    "inner-lip-of-the-vulva-right-side", "inner-lip-of-the-vulva-left-side"],
-  male: ["penis", "tip-of-the-penis", "scrotum", "right-testicle", "left-testicle"],
 };
 const GROUPS = ["head", "mouth", "neck", "chest", "back", "belly", "hip", "private", "arm", "hand",
   "leg", "foot", "other"];
@@ -204,7 +193,7 @@ async function step(forceResult = false) {
   else hideNotice();
   state.last = data;
   setDisclaimer(data.disclaimer);
-  if (forceResult || data.should_stop || !data.next_question || URGENT.has(data.triage.level)) {
+  if (forceResult || data.should_stop || !data.next_question || data.triage.call_emergency_number) {
     renderResult(data);
   } else {
     renderQuestion(data.next_question);
@@ -371,13 +360,10 @@ function renderQuestion(q, previous = null) {
   $("q-text").focus();
 }
 
-function visibleChoices(options) {
-  const other = state.sex === "female" ? SEX_ONLY.male : SEX_ONLY.female;
-  return options.filter((c) => !other.includes(c.value));
-}
-
+// The server offers only the body parts of the person's sex. The choice that means "none of
+// these" (q.default) is the "none" button below, which answers absent.
 function renderMulti(q, box, allOptions, chosen) {
-  const options = visibleChoices(allOptions).filter((c) => !NONE_VALUES.has(c.value));
+  const options = allOptions.filter((c) => c.value !== q.default);
   const picked = new Set([...chosen].filter((v) => options.some((c) => c.value === v)));
   const drawn = state.svg ? new Set([...state.svg.querySelectorAll("[data-region]")].map((r) => r.dataset.region)) : new Set();
   const onMap = options.filter((c) => drawn.has(c.value)).length;
@@ -605,7 +591,7 @@ function chance(p) {
 function renderResult(data) {
   show("result");
   const level = data.triage.level;
-  const urgent = URGENT.has(level);
+  const urgent = data.triage.call_emergency_number;
   const care = $("care");
   care.className = `care level-${level}`;
   care.dataset.level = level;
