@@ -495,6 +495,7 @@ def _diagnosis_by_deep_copy(service: Any, body: dict[str, Any]) -> bytes:
     out["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
     out["next_question"] = question
     out["should_stop"] = stop
+    out["sections"] = service._sections(result, assessment)
     encoded: bytes = to_json(out)
     return encoded
 
@@ -513,6 +514,33 @@ def test_diagnosis_json_is_the_deep_copy_byte_for_byte(client: TestClient) -> No
         seen.add((body.get("lang"), "text" in body, bool(json.loads(fast)["differential"])))
     assert {lang for lang, _, _ in seen} >= {None, "en", "fr"}
     assert {text for _, text, _ in seen} == {True, False}
+
+
+def test_sections_are_the_summary_in_parts(client: TestClient) -> None:
+    """``sections`` are the parts the summary is rendered from, at every level reached."""
+    from symptomatic.api.models import SectionsOut
+    from symptomatic.language.compose.answer import SECTION_KEYS, render
+
+    assert tuple(SectionsOut.model_fields) == SECTION_KEYS
+    levels = set()
+    cases = [
+        *FAST_CASES,
+        {"age": 70, "sex": "male", "text": "I have a sore throat and a runny nose"},
+        {"age": 30, "sex": "female", "text": "I am pregnant and I have a headache, I'm worried"},
+        {"age": 25, "sex": "female", "text": "I have a runny nose and I sneeze"},
+    ]
+    for body in cases:
+        r = client.post("/v1/diagnosis", json=body)
+        assert r.status_code == 200
+        data = r.json()
+        level = data["triage"]["level"]
+        levels.add(level)
+        parts = data["sections"]
+        assert list(parts) == list(SECTION_KEYS)
+        assert render(parts, level=level) == data["summary"], body
+        assert parts["action"][0] == data["care"]["action"]
+        assert bool(parts["self_care"]) == (level == "self_care")
+    assert len(levels) >= 3, levels
 
 
 def test_parse_is_the_results_findings(client: TestClient) -> None:

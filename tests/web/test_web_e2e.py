@@ -407,6 +407,56 @@ def test_result_view(tab: Tab, axe_source: str) -> None:
     assert not page.locator(".print-head").is_visible()
 
 
+def _shown(page: Page, box: str) -> list[str]:
+    lines: list[str] = page.locator(f"{box} p, {box} li").all_inner_texts()
+    return [" ".join(line.split()) for line in lines]
+
+
+def _lines(parts: list[str]) -> list[str]:
+    return [" ".join((p[2:] if p.startswith("- ") else p).split()) for p in parts]
+
+
+def test_result_says_what_the_composed_answer_says(tab_factory: Callable[[str], Tab]) -> None:
+    """What to do now and when to get help are the server's composed answer (its sections):
+    self-care only at the self-care level, and the words for an older person."""
+    tab = tab_factory("desktop")
+    page = tab.open()
+    answers: list[dict[str, Any]] = []
+
+    def keep(route: Route) -> None:
+        response = route.fetch()
+        answers.append(response.json())
+        route.fulfill(response=response)
+
+    page.route("**/v1/diagnosis", keep)
+    covered = set()
+    for text, age in (("I have a sore throat", "34"), ("my ear hurts", "80"), (COUGH_TEXT, "34")):
+        page.locator("#restart" if page.locator("#result").is_visible() else "#text").click()
+        n = _step(page)
+        _start(page, text, age=age)
+        _wait_step(page, n + 1)
+        _to_result(page)
+        data = answers[-1]
+        parts, level = data["sections"], data["triage"]["level"]
+        assert level not in URGENT
+        said = {data["care"]["action"], *data["triage"]["reasons"]}
+        extra = [line for line in parts["action"] if line not in said]
+        assert _shown(page, "#todo") == _lines(extra + parts["self_care"])
+        assert page.locator("#todo-block").is_visible() == bool(extra + parts["self_care"])
+        assert _shown(page, "#help") == _lines(parts["safety_net"])
+        top = data["differential"][0]["about"]
+        if level != "self_care" and top and top["self_care"]:
+            covered.add("no self-care tips above the self-care level")
+            assert not set(_lines(["- " + tip for tip in top["self_care"]])) & set(
+                _shown(page, "#todo")
+            )
+        if extra:
+            covered.add("the line for who it is for")
+        if level == "self_care":
+            covered.add("self-care")
+    assert len(covered) == 3, covered
+
+
 def test_emergency_view(tab: Tab, axe_source: str) -> None:
     page = tab.page
     _start(page, EMERGENCY_TEXT, age="60", sex="male")

@@ -36,6 +36,7 @@ __all__ = [
     "ParseOut",
     "QuestionOut",
     "ReasonOut",
+    "SectionsOut",
     "SomethingElseOut",
     "SpanOut",
     "TriageOut",
@@ -283,6 +284,19 @@ class CareOut(BaseModel):
     action: str
 
 
+class SectionsOut(BaseModel):
+    """``summary`` in its parts, each a list of lines, as the answer is composed:
+    ``self_care`` is empty unless the care level is ``self_care``. A line that starts with
+    ``- `` is an item of the list that the line before it opens."""
+
+    acknowledgement: list[str]
+    explanation: list[str]
+    action: list[str]
+    self_care: list[str]
+    safety_net: list[str]
+    disclaimer: list[str]
+
+
 class DiagnosisOut(BaseModel):
     differential: list[ConditionResultOut]
     triage: TriageOut
@@ -298,6 +312,7 @@ class DiagnosisOut(BaseModel):
     care: CareOut
     next_question: QuestionOut | None
     should_stop: bool
+    sections: SectionsOut
 
 
 class TriageAnswerOut(BaseModel):

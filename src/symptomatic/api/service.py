@@ -362,7 +362,24 @@ class Service:
         body["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
         body["next_question"] = question
         body["should_stop"] = stop
+        body["sections"] = self._sections(result, assessment)
         return to_json(body)
+
+    def _sections(self, result: Result, assessment: Any) -> dict[str, list[str]]:
+        """The parts of ``result.summary``, composed from the same result and reading."""
+        from symptomatic.language.compose.answer import sections
+
+        return sections(
+            self.checker.kb,
+            differential=result.differential,
+            triage=result.triage,
+            findings=result.findings,
+            something_else=result.something_else,
+            lang=result.lang,
+            age=assessment.age,
+            text=assessment.reading.text,
+            worried=assessment.reading.worried,
+        )
 
     def _condition_about(self, condition: str, lang: str) -> dict[str, Any] | None:
         """``ConditionAbout`` of a condition in ``lang`` as a dict, or None; kept (the

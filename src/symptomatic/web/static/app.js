@@ -624,20 +624,17 @@ function renderResult(data) {
   }
   if (!data.differential.length) list.appendChild(el("li", {}, t("no_conditions")));
 
-  // what to do now, and when to get help (from the most likely condition)
-  const top = data.differential[0];
-  const about = top && top.about ? top.about : null;
-  const todo = [];
-  if (urgent) todo.push(t("while_you_wait"));
-  else if (about && about.self_care.length && (level === "self_care" || level === "consultation")) todo.push(...about.self_care);
-  $("todo").replaceChildren(...todo.map((s) => el("li", {}, s)));
+  // what to do now, and when to get help: the parts of the composed answer. Of its action
+  // part, what the care box above does not already say (for a child, an older person,
+  // pregnancy); then self-care (at the self-care level only), or while waiting for help.
+  const parts = data.sections;
+  const said = new Set([data.care.action, ...data.triage.reasons]);
+  const todo = parts.action.filter((line) => !said.has(line));
+  todo.push(...(urgent ? parts.safety_net : parts.self_care));
+  renderLines($("todo"), todo);
   $("todo-block").hidden = !todo.length;
-  const help = [];
-  if (!urgent) {
-    if (about) help.push(...about.seek_care);
-    help.push(t("help_if_worse"));
-  }
-  $("help").replaceChildren(...[...new Set(help)].map((s) => el("li", {}, s)));
+  const help = urgent ? [] : parts.safety_net;
+  renderLines($("help"), help);
   $("help-block").hidden = !help.length;
 
   // what was told, understood and not understood
@@ -668,6 +665,21 @@ function renderResult(data) {
   $("change").hidden = state.steps.length === 0;
   rendered();
   $("r-title").focus();
+}
+
+// Lines of the composed answer: a line "- item" is an item of the list the line before opens.
+function renderLines(box, lines) {
+  box.replaceChildren();
+  let list = null;
+  for (const line of lines) {
+    if (line.startsWith("- ")) {
+      if (!list) list = box.appendChild(el("ul"));
+      list.appendChild(el("li", {}, line.slice(2)));
+    } else {
+      list = null;
+      box.appendChild(el("p", {}, line.trim()));
+    }
+  }
 }
 
 // -- take it to a doctor ----------------------------------------------------------------------
