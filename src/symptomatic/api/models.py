@@ -345,6 +345,7 @@ class ConditionOut(BaseModel):
     severity: int
     care_level: CareLevel
     care_source: str
+    group: str = Field(description="the part of the body or kind of problem, e.g. skin, injury")
 
 
 class ValueOut(BaseModel):

@@ -30,6 +30,12 @@ from symptomatic import (
     ui_words,
 )
 from symptomatic.api.errors import TimeBudgetExceeded
+from symptomatic.api.listing import (
+    condition_rows,
+    evidence_haystacks,
+    evidence_matches,
+    evidence_rows,
+)
 from symptomatic.api.models import (
     SCALE_VALUES,
     CaseIn,
@@ -45,7 +51,6 @@ from symptomatic.api.models import (
     ReasonOut,
     TriageAnswerOut,
     TriageOut,
-    ValueOut,
     finding_schema,
 )
 
@@ -90,48 +95,13 @@ class Service:
         kb = checker.kb
         self._vocabulary(kb)
         self.conditions = {
-            lang: sorted(
-                (
-                    ConditionOut(
-                        id=c.id,
-                        name=c.name[lang],
-                        icd10=c.icd10,
-                        severity=c.severity,
-                        care_level=c.care_level,
-                        care_source=c.care_source,
-                    )
-                    for c in kb.conditions
-                ),
-                key=lambda c: c.name.lower(),
-            )
+            lang: [ConditionOut.model_validate(r) for r in condition_rows(kb, lang)]
             for lang in LANGS
         }
         self.evidences = {
-            lang: [
-                EvidenceOut(
-                    evidence=e.id,
-                    codes=[c for cs in e.aliases.values() for c in cs],
-                    kind="scale" if e.scale else e.kind,
-                    parent=e.parent,
-                    history=e.history,
-                    question=e.text[lang].question,
-                    values=[]
-                    if e.scale
-                    else [ValueOut(value=v, label=kb.values[v].label[lang]) for v in e.values],
-                )
-                for e in kb.evidences
-            ]
-            for lang in LANGS
+            lang: [EvidenceOut.model_validate(r) for r in evidence_rows(kb, lang)] for lang in LANGS
         }
-        self._haystack = {
-            e.id: " ".join(
-                [e.id]
-                + [c for cs in e.aliases.values() for c in cs]
-                + [e.text[lg].question for lg in LANGS]
-                + [e.text[lg].present for lg in LANGS]
-            ).lower()
-            for e in kb.evidences
-        }
+        self._haystack = evidence_haystacks(kb)
         datasets = kb.sources.get("datasets", {})
         self.info = InfoOut(
             name="symptomatic",
@@ -225,8 +195,8 @@ class Service:
         rows = self.evidences[lang]
         if not search:
             return rows
-        word = search.strip().lower()
-        return [r for r in rows if word in self._haystack[r.evidence]]
+        found = evidence_matches(self._haystack, search)
+        return [r for r in rows if r.evidence in found]
 
     # -- the case --------------------------------------------------------------------
     def _findings(self, items: list[FindingIn], field: str) -> list[Finding]:
