@@ -194,6 +194,41 @@ def test_cli_as_process_has_no_traceback() -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+def test_python_dash_m_symptomatic() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "symptomatic", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and "knowledge base" in proc.stdout
+
+
+def test_help_loads_nothing_and_commands_tune_the_process_first() -> None:
+    """``--help`` ends before the package's types load; a command still sets one BLAS
+    thread before numpy loads."""
+    import os
+
+    code = (
+        "import sys; from symptomatic.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('symptomatic'))))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stderr == "['symptomatic', 'symptomatic.cli', 'symptomatic.cli.serve']"
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    code = (
+        "import os, sys; from symptomatic.cli import main; "
+        "main(['check','--yes','fever','--json']); "
+        "sys.stderr.write(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert proc.stderr == "1"
+
+
 def test_json_path_imports_no_web_framework_or_rich() -> None:
     code = (
         "import sys; from symptomatic.cli import main; "
