@@ -402,6 +402,51 @@ def test_serve_without_web_extra_is_one_line_error(
     assert err.count("\n") == 1 and "web extra" in err
 
 
+@pytest.mark.parametrize("module", ["fastapi", "uvicorn", "httptools"])
+def test_serve_needs_every_module_of_the_web_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], module: str
+) -> None:
+    import sys
+
+    from symptomatic._extras import EXTRAS, extra_missing
+    from symptomatic.cli import main
+
+    assert module in EXTRAS["web"]
+    monkeypatch.setitem(sys.modules, module, None)
+    assert extra_missing("web") == module
+    assert main(["serve"]) == 2
+    assert "web extra" in capsys.readouterr().err
+
+
+def test_server_settings_are_read_from_one_place(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``serve`` checks, the app factory and the server read the same variables, with the
+    same defaults: the body deadline and the request-read deadline are one setting."""
+    from symptomatic.api import settings
+    from symptomatic.api.app import app_factory
+    from symptomatic.api.middleware import BODY_TIMEOUT, GuardMiddleware
+    from symptomatic.api.server import read_client_timeout
+    from symptomatic.cli import main
+
+    assert read_client_timeout() == BODY_TIMEOUT == settings.DEFAULT_CLIENT_TIMEOUT
+    for env in (settings.CLIENT_TIMEOUT_ENV, settings.TIME_BUDGET_ENV, settings.THREADS_ENV):
+        with monkeypatch.context() as m:
+            m.setenv(env, "lots")
+            assert main(["serve"]) == 2
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and env in err
+    monkeypatch.setenv(settings.CLIENT_TIMEOUT_ENV, "7")
+    monkeypatch.setenv(settings.TIME_BUDGET_ENV, "2.5")
+    monkeypatch.setenv(settings.THREADS_ENV, "3")
+    app = app_factory()
+    service = app.state.service
+    assert (service.threads, service.time_budget) == (3, 2.5)
+    guard = next(m for m in app.user_middleware if m.cls is GuardMiddleware)
+    assert guard.kwargs["body_timeout"] == read_client_timeout() == 7.0
+    service.close()
+
+
 def test_question_offers_body_parts_of_the_case_sex_only(client: TestClient) -> None:
     """The server leaves out the other sex's body parts (the page keeps no list of its own)
     and names the choice that means "none of these"."""

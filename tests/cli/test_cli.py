@@ -216,7 +216,8 @@ def test_help_loads_nothing_and_commands_tune_the_process_first() -> None:
         "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('symptomatic'))))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stderr == "['symptomatic', 'symptomatic.cli', 'symptomatic.cli.serve']"
+    loaded = ["symptomatic", "symptomatic.api", "symptomatic.api.settings", "symptomatic.cli"]
+    assert proc.stderr == repr([*loaded, "symptomatic.cli.serve"])
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
     code = (
         "import os, sys; from symptomatic.cli import main; "

@@ -53,15 +53,12 @@ from symptomatic.api.models import (
     TriageOut,
     finding_schema,
 )
+from symptomatic.api.settings import DEFAULT_THREADS, DEFAULT_TIME_BUDGET
 
 __all__ = ["DEFAULT_THREADS", "DEFAULT_TIME_BUDGET", "MAX_QUESTIONS", "Service"]
 
 #: Most questions one interview asks (the interview's own default).
 MAX_QUESTIONS = InterviewPolicy().max_questions
-#: Threads per worker process that run the checker (the event loop only does I/O).
-DEFAULT_THREADS = 2
-#: Seconds one request may wait for and use those threads before it gets a 503.
-DEFAULT_TIME_BUDGET = 5.0
 
 T = TypeVar("T")
 
