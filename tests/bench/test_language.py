@@ -46,7 +46,8 @@ def test_run_language_without_patients() -> None:
 
 
 def test_lay_findings_match_places_by_site() -> None:
-    from symptomatic.bench.lay import score_findings
+    from symptomatic import load_knowledge
+    from symptomatic.bench.lay import located_evidences, score_findings
 
     sites = {"head": ["forehead", "right-temple"], "belly": ["lower-right-part-of-the-belly"]}
     gold = {("pain", "present", None), ("pain-location", "present", "head")}
@@ -56,9 +57,21 @@ def test_lay_findings_match_places_by_site() -> None:
         ("pain-location", "present", "forehead", (10, 18)),  # one mention, two places
         ("pain-location", "present", "lower-right-part-of-the-belly", (30, 35)),
     }
-    out = score_findings([(gold, found)], sites)
+    out = score_findings([(gold, found)], sites, located_evidences(load_knowledge()))
     assert out["recall"] == 1.0  # the site "head" is found through "right-temple"
     assert out["precision"] == pytest.approx(2 / 3, abs=1e-3)  # the belly was not said
+
+
+def test_located_evidences_come_from_roles() -> None:
+    """The evidences whose places match by site are those the knowledge base gives a
+    location or radiation role: the packaged one's, and the tiny one's single one."""
+    from symptomatic import load_knowledge
+    from symptomatic.bench.lay import located_evidences
+    from tests.conftest import TINY
+
+    packaged = located_evidences(load_knowledge())
+    assert {"pain-location", "pain-radiates-to"} <= packaged
+    assert located_evidences(load_knowledge(TINY)) == {"chest-pain-where"}
 
 
 def test_lay_set_halves_are_frozen() -> None:

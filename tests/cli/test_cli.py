@@ -121,6 +121,34 @@ def test_conditions_and_evidences(capsys: pytest.CaptureFixture[str]) -> None:
     assert all("cough" in (r["evidence"] + r["question"]).lower() for r in rows)
 
 
+def test_listings_are_the_apis(capsys: pytest.CaptureFixture[str]) -> None:
+    """``conditions`` and ``evidences --search`` give the rows /v1 gives, found the same way
+    (a French word found from the English listing, a space for an id's hyphen)."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from symptomatic.api.app import create_app
+
+    with TestClient(create_app()) as client:
+        for lang in ("en", "fr"):
+            _, out, _ = run(capsys, "conditions", "--lang", lang, "--json")
+            assert json.loads(out) == client.get("/v1/conditions", params={"lang": lang}).json()
+            for word in ("toux", "FEVER", "sore throat", "E_201", "  ", "zzzq"):
+                _, out, _ = run(capsys, "evidences", "--search", word, "--lang", lang, "--json")
+                api = client.get("/v1/evidences", params={"lang": lang, "search": word}).json()
+                assert json.loads(out) == api, (lang, word)
+        _, out, _ = run(capsys, "evidences", "--search", "toux", "--lang", "en", "--json")
+        assert any(r["evidence"] == "cough" for r in json.loads(out))
+        _, out, _ = run(capsys, "evidences", "--search", "sore throat", "--json")
+        assert any(r["evidence"] == "sore-throat" for r in json.loads(out))
+
+
+def test_listing_needs_no_web_extra() -> None:
+    code = "import sys, symptomatic.api.listing; print('fastapi' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and "knowledge base" in out and "CC-BY" in out
@@ -164,6 +192,42 @@ def test_cli_as_process_has_no_traceback() -> None:
         check=False,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_python_dash_m_symptomatic() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "symptomatic", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and "knowledge base" in proc.stdout
+
+
+def test_help_loads_nothing_and_commands_tune_the_process_first() -> None:
+    """``--help`` ends before the package's types load; a command still sets one BLAS
+    thread before numpy loads."""
+    import os
+
+    code = (
+        "import sys; from symptomatic.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('symptomatic'))))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = ["symptomatic", "symptomatic.api", "symptomatic.api.settings", "symptomatic.cli"]
+    assert proc.stderr == repr([*loaded, "symptomatic.cli.serve"])
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    code = (
+        "import os, sys; from symptomatic.cli import main; "
+        "main(['check','--yes','fever','--json']); "
+        "sys.stderr.write(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert proc.stderr == "1"
 
 
 def test_json_path_imports_no_web_framework_or_rich() -> None:

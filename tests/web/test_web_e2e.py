@@ -72,7 +72,9 @@ def _force_question(page: Page, make: Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _question(
-    evidence: dict[str, Any], values: list[dict[str, str]] | None = None
+    evidence: dict[str, Any],
+    values: list[dict[str, str]] | None = None,
+    default: str | None = None,
 ) -> dict[str, Any]:
     choices = values if values is not None else evidence["values"]
     return {
@@ -84,7 +86,22 @@ def _question(
         "number": 1,
         "max_questions": 30,
         "remaining": 29,
+        "default": default,
     }
+
+
+def _offered(evidence: str, sex: str) -> tuple[list[dict[str, str]], str | None]:
+    """The choices (but "don't know") and the default of the server's question about
+    ``evidence`` to a person of ``sex``, from the interview's own question builder."""
+    from symptomatic import load_knowledge
+    from symptomatic.language.compose.interview import DONT_KNOW, question
+
+    kb = load_knowledge()
+    q = question(
+        kb, evidence, "en", why_text="", number=1, max_questions=30, remaining=29, gain=0.0, sex=sex
+    )
+    choices = [{"value": c.value, "label": c.label} for c in q.choices if c.value != DONT_KNOW]
+    return choices, kb.evidence_by_id[evidence].default
 
 
 def _to_result(page: Page) -> None:
@@ -269,8 +286,10 @@ def test_question_view(tab: Tab, server: str, axe_source: str) -> None:
 def test_body_map(tab: Tab, server: str, axe_source: str) -> None:
     page = tab.page
     location = next(e for e in _evidences(page, server) if e["evidence"] == "pain-location")
-    offered = [v for v in location["values"] if v["value"] != "forehead"]  # one not offered
-    _force_question(page, lambda _: _question(location, offered))
+    choices, default = _offered("pain-location", "female")
+    offered = [v for v in choices if v["value"] != "forehead"]  # one not offered
+    assert default is not None and default in {v["value"] for v in offered}
+    _force_question(page, lambda _: _question(location, offered, default))
     _start(page, "I have a pain", sex="female")
     _wait_step(page, 1)
     bodymap = page.locator(".bodymap")
@@ -307,6 +326,8 @@ def test_body_map(tab: Tab, server: str, axe_source: str) -> None:
     assert page.locator(".list-view input[value='left-cheek']").is_checked()
     values = set(listed.evaluate_all("xs => xs.map(x => x.value)"))
     assert not values & set(MALE_ONLY) and "forehead" not in values
+    assert default not in values | drawn  # "nowhere" is the button that answers no
+    assert page.locator("#q-answers button[data-answer='none']").is_visible()
     assert page.locator(".list-view legend").count() >= 6  # grouped by part of the body
     page.locator(".list-view input[value='right-thumb']").check()
     assert run_axe(tab, axe_source) == []
@@ -333,7 +354,8 @@ def test_body_map_for_a_man(tab_factory: Callable[[str], Tab], server: str) -> N
     tab = tab_factory("phone")
     page = tab.open()
     location = next(e for e in _evidences(page, server) if e["evidence"] == "pain-location")
-    _force_question(page, lambda _: _question(location))
+    choices, default = _offered("pain-location", "male")
+    _force_question(page, lambda _: _question(location, choices, default))
     _start(page, "I have a pain", age="50", sex="male")
     _wait_step(page, 1)
     drawn = set(
@@ -383,6 +405,56 @@ def test_result_view(tab: Tab, axe_source: str) -> None:
     shot(page, f"print-{tab.width}")
     page.emulate_media(media="screen")
     assert not page.locator(".print-head").is_visible()
+
+
+def _shown(page: Page, box: str) -> list[str]:
+    lines: list[str] = page.locator(f"{box} p, {box} li").all_inner_texts()
+    return [" ".join(line.split()) for line in lines]
+
+
+def _lines(parts: list[str]) -> list[str]:
+    return [" ".join((p[2:] if p.startswith("- ") else p).split()) for p in parts]
+
+
+def test_result_says_what_the_composed_answer_says(tab_factory: Callable[[str], Tab]) -> None:
+    """What to do now and when to get help are the server's composed answer (its sections):
+    self-care only at the self-care level, and the words for an older person."""
+    tab = tab_factory("desktop")
+    page = tab.open()
+    answers: list[dict[str, Any]] = []
+
+    def keep(route: Route) -> None:
+        response = route.fetch()
+        answers.append(response.json())
+        route.fulfill(response=response)
+
+    page.route("**/v1/diagnosis", keep)
+    covered = set()
+    for text, age in (("I have a sore throat", "34"), ("my ear hurts", "80"), (COUGH_TEXT, "34")):
+        page.locator("#restart" if page.locator("#result").is_visible() else "#text").click()
+        n = _step(page)
+        _start(page, text, age=age)
+        _wait_step(page, n + 1)
+        _to_result(page)
+        data = answers[-1]
+        parts, level = data["sections"], data["triage"]["level"]
+        assert level not in URGENT
+        said = {data["care"]["action"], *data["triage"]["reasons"]}
+        extra = [line for line in parts["action"] if line not in said]
+        assert _shown(page, "#todo") == _lines(extra + parts["self_care"])
+        assert page.locator("#todo-block").is_visible() == bool(extra + parts["self_care"])
+        assert _shown(page, "#help") == _lines(parts["safety_net"])
+        top = data["differential"][0]["about"]
+        if level != "self_care" and top and top["self_care"]:
+            covered.add("no self-care tips above the self-care level")
+            assert not set(_lines(["- " + tip for tip in top["self_care"]])) & set(
+                _shown(page, "#todo")
+            )
+        if extra:
+            covered.add("the line for who it is for")
+        if level == "self_care":
+            covered.add("self-care")
+    assert len(covered) == 3, covered
 
 
 def test_emergency_view(tab: Tab, axe_source: str) -> None:

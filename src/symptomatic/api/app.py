@@ -12,7 +12,17 @@ from fastapi import FastAPI
 from symptomatic.api import export, pages, routes
 from symptomatic.api.errors import install_handlers
 from symptomatic.api.middleware import BODY_TIMEOUT, GuardMiddleware
-from symptomatic.api.service import DEFAULT_THREADS, DEFAULT_TIME_BUDGET, Service
+from symptomatic.api.service import Service
+from symptomatic.api.settings import (
+    CLIENT_TIMEOUT_ENV,
+    CORS_ENV,
+    DEFAULT_THREADS,
+    DEFAULT_TIME_BUDGET,
+    KB_ENV,
+    THREADS_ENV,
+    TIME_BUDGET_ENV,
+    env_number,
+)
 
 if TYPE_CHECKING:
     from symptomatic import Checker
@@ -26,17 +36,6 @@ __all__ = [
     "app_factory",
     "create_app",
 ]
-
-#: Comma-separated CORS origins for :func:`app_factory` (set by ``symptomatic serve``).
-CORS_ENV = "SYMPTOMATIC_CORS_ORIGINS"
-#: Knowledge-base directory for :func:`app_factory` (set by ``symptomatic --kb DIR serve``).
-KB_ENV = "SYMPTOMATIC_KB"
-#: Threads per worker that run the checker (:data:`~symptomatic.api.service.DEFAULT_THREADS`).
-THREADS_ENV = "SYMPTOMATIC_THREADS"
-#: Seconds one request may take before a 503 (default 5).
-TIME_BUDGET_ENV = "SYMPTOMATIC_TIME_BUDGET"
-#: Seconds a client has to send a whole request (default 15; also read by the server).
-CLIENT_TIMEOUT_ENV = "SYMPTOMATIC_CLIENT_TIMEOUT"
 
 
 def create_app(
@@ -108,11 +107,6 @@ def _exact_openapi(app: FastAPI, service: Service) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    return float(raw) if raw else default
-
-
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory``: settings come from the environment (see ``serve``)."""
     origins = [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
@@ -125,9 +119,9 @@ def app_factory() -> FastAPI:
     app = create_app(
         cors_origins=origins,
         checker=checker,
-        threads=int(_env_number(THREADS_ENV, DEFAULT_THREADS)),
-        time_budget=_env_number(TIME_BUDGET_ENV, DEFAULT_TIME_BUDGET),
-        body_timeout=_env_number(CLIENT_TIMEOUT_ENV, BODY_TIMEOUT),
+        threads=int(env_number(THREADS_ENV, DEFAULT_THREADS)),
+        time_budget=env_number(TIME_BUDGET_ENV, DEFAULT_TIME_BUDGET),
+        body_timeout=env_number(CLIENT_TIMEOUT_ENV, BODY_TIMEOUT),
     )
     app.state.service.warm()
     return app

@@ -24,6 +24,7 @@ import anyio
 
 from symptomatic.api.errors import BodyRejected, error_body
 from symptomatic.api.models import ErrorItem
+from symptomatic.api.settings import DEFAULT_CLIENT_TIMEOUT
 
 __all__ = ["BODY_TIMEOUT", "MAX_BODY", "SECURITY_HEADERS", "GuardMiddleware"]
 
@@ -36,8 +37,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: Largest request body accepted, in bytes: room for the largest schema-valid request (5,000
 #: characters of text, each escaped as \uXXXX\uXXXX, and 300 findings and 300 answers).
 MAX_BODY = 256 * 1024
-#: Seconds a request body may take to arrive, counted from the request's start.
-BODY_TIMEOUT = 15.0
+#: Seconds a request body may take to arrive, counted from the request's start: the
+#: client timeout (one setting with the server's read deadline).
+BODY_TIMEOUT = DEFAULT_CLIENT_TIMEOUT
 
 log = logging.getLogger("symptomatic.api.access")
 errors_log = logging.getLogger("symptomatic.api.error")

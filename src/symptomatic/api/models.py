@@ -11,9 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CareLevel = Literal[
-    "emergency_ambulance", "emergency", "consultation_24", "consultation", "self_care"
-]
+from symptomatic import CareLevel, Lang, QuestionKind, Status
 
 __all__ = [
     "MAX_FINDINGS",
@@ -38,6 +36,7 @@ __all__ = [
     "ParseOut",
     "QuestionOut",
     "ReasonOut",
+    "SectionsOut",
     "SomethingElseOut",
     "SpanOut",
     "TriageOut",
@@ -51,9 +50,6 @@ MAX_FINDINGS = 300
 MAX_TEXT = 5000
 #: The values of a 0-10 scale, exactly as the server accepts them.
 SCALE_VALUES = tuple(str(n) for n in range(11))
-
-Lang = Literal["en", "fr"]
-Status = Literal["present", "absent", "unknown"]
 
 _TEXT_RULES = (
     "Free text in English or French, at most 5,000 characters of valid Unicode (no lone "
@@ -260,13 +256,20 @@ class QuestionOut(BaseModel):
     (one item per choice picked for ``multi``; ``absent`` when none applies)."""
 
     evidence: str = Field(description="the evidence id to answer")
-    kind: Literal["binary", "categorical", "multi", "scale"]
+    kind: QuestionKind
     text: str
-    choices: list[ChoiceOut]
+    choices: list[ChoiceOut] = Field(
+        description="the answers, ``dont_know`` last; body parts of the other sex than the "
+        "case's are not offered"
+    )
     why: str
     number: int
     max_questions: int
     remaining: int = Field(description="the most questions that can still follow this one")
+    default: str | None = Field(
+        description="the choice that means none of the others (such as nowhere, or none of "
+        "these): answering ``absent`` says the same; null when the question has none"
+    )
 
 
 class KnowledgeRef(BaseModel):
@@ -279,6 +282,19 @@ class CareOut(BaseModel):
 
     title: str
     action: str
+
+
+class SectionsOut(BaseModel):
+    """``summary`` in its parts, each a list of lines, as the answer is composed:
+    ``self_care`` is empty unless the care level is ``self_care``. A line that starts with
+    ``- `` is an item of the list that the line before it opens."""
+
+    acknowledgement: list[str]
+    explanation: list[str]
+    action: list[str]
+    self_care: list[str]
+    safety_net: list[str]
+    disclaimer: list[str]
 
 
 class DiagnosisOut(BaseModel):
@@ -296,6 +312,7 @@ class DiagnosisOut(BaseModel):
     care: CareOut
     next_question: QuestionOut | None
     should_stop: bool
+    sections: SectionsOut
 
 
 class TriageAnswerOut(BaseModel):
@@ -328,6 +345,7 @@ class ConditionOut(BaseModel):
     severity: int
     care_level: CareLevel
     care_source: str
+    group: str = Field(description="the part of the body or kind of problem, e.g. skin, injury")
 
 
 class ValueOut(BaseModel):
@@ -338,7 +356,7 @@ class ValueOut(BaseModel):
 class EvidenceOut(BaseModel):
     evidence: str
     codes: list[str]
-    kind: Literal["binary", "categorical", "multi", "scale"]
+    kind: QuestionKind
     parent: str | None
     history: bool
     question: str

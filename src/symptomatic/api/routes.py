@@ -7,10 +7,11 @@ precomputed and answered on the loop.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from symptomatic import Lang
 from symptomatic.api.errors import errors
 from symptomatic.api.models import (
     CaseIn,
@@ -70,9 +71,7 @@ async def explain(body: ExplainIn, request: Request) -> ExplainOut:
 
 
 @router.get("/conditions", responses=errors(422))
-async def conditions(
-    request: Request, lang: Annotated[Literal["en", "fr"], Query()] = "en"
-) -> list[ConditionOut]:
+async def conditions(request: Request, lang: Annotated[Lang, Query()] = "en") -> list[ConditionOut]:
     """The conditions the model knows, by name."""
     return _service(request).conditions[lang]
 
@@ -80,7 +79,7 @@ async def conditions(
 @router.get("/evidences", responses=errors(422))
 async def evidences(
     request: Request,
-    lang: Annotated[Literal["en", "fr"], Query()] = "en",
+    lang: Annotated[Lang, Query()] = "en",
     search: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[EvidenceOut]:
     """The evidences (symptoms, history); ``search`` keeps those whose wording has the word."""
@@ -88,9 +87,7 @@ async def evidences(
 
 
 @router.get("/words", responses=errors(422))
-async def words(
-    request: Request, lang: Annotated[Literal["en", "fr"], Query()] = "en"
-) -> dict[str, Any]:
+async def words(request: Request, lang: Annotated[Lang, Query()] = "en") -> dict[str, Any]:
     """Every word the web page shows, in one language (the page keeps none of its own)."""
     return _service(request).words[lang]
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from symptomatic.api.app import CLIENT_TIMEOUT_ENV
 from symptomatic.api.middleware import CSP, SECURITY_HEADERS
+from symptomatic.api.settings import CLIENT_TIMEOUT_ENV, DEFAULT_CLIENT_TIMEOUT, env_number
 
 __all__ = [
     "DEFAULT_CLIENT_TIMEOUT",
@@ -31,8 +31,6 @@ __all__ = [
     "run",
 ]
 
-#: Seconds a client has to send a whole request (headers and body) before it is dropped.
-DEFAULT_CLIENT_TIMEOUT = 15.0
 #: Seconds an idle keep-alive connection stays open after an answer.
 DEFAULT_KEEP_ALIVE = 5
 
@@ -41,8 +39,7 @@ log = logging.getLogger("symptomatic.api.server")
 
 def read_client_timeout() -> float:
     """The request-read deadline in seconds, from the environment (set by ``serve``)."""
-    raw = os.environ.get(CLIENT_TIMEOUT_ENV, "").strip()
-    return float(raw) if raw else DEFAULT_CLIENT_TIMEOUT
+    return env_number(CLIENT_TIMEOUT_ENV, DEFAULT_CLIENT_TIMEOUT)
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):

@@ -8,6 +8,7 @@ engine: the interview step starts from the case the checker has just assessed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import difflib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,12 @@ from symptomatic import (
     ui_words,
 )
 from symptomatic.api.errors import TimeBudgetExceeded
+from symptomatic.api.listing import (
+    condition_rows,
+    evidence_haystacks,
+    evidence_matches,
+    evidence_rows,
+)
 from symptomatic.api.models import (
     SCALE_VALUES,
     CaseIn,
@@ -44,18 +51,14 @@ from symptomatic.api.models import (
     ReasonOut,
     TriageAnswerOut,
     TriageOut,
-    ValueOut,
     finding_schema,
 )
+from symptomatic.api.settings import DEFAULT_THREADS, DEFAULT_TIME_BUDGET
 
 __all__ = ["DEFAULT_THREADS", "DEFAULT_TIME_BUDGET", "MAX_QUESTIONS", "Service"]
 
 #: Most questions one interview asks (the interview's own default).
 MAX_QUESTIONS = InterviewPolicy().max_questions
-#: Threads per worker process that run the checker (the event loop only does I/O).
-DEFAULT_THREADS = 2
-#: Seconds one request may wait for and use those threads before it gets a 503.
-DEFAULT_TIME_BUDGET = 5.0
 
 T = TypeVar("T")
 
@@ -89,48 +92,13 @@ class Service:
         kb = checker.kb
         self._vocabulary(kb)
         self.conditions = {
-            lang: sorted(
-                (
-                    ConditionOut(
-                        id=c.id,
-                        name=c.name[lang],
-                        icd10=c.icd10,
-                        severity=c.severity,
-                        care_level=c.care_level,
-                        care_source=c.care_source,
-                    )
-                    for c in kb.conditions
-                ),
-                key=lambda c: c.name.lower(),
-            )
+            lang: [ConditionOut.model_validate(r) for r in condition_rows(kb, lang)]
             for lang in LANGS
         }
         self.evidences = {
-            lang: [
-                EvidenceOut(
-                    evidence=e.id,
-                    codes=[c for cs in e.aliases.values() for c in cs],
-                    kind="scale" if e.scale else e.kind,
-                    parent=e.parent,
-                    history=e.history,
-                    question=e.text[lang].question,
-                    values=[]
-                    if e.scale
-                    else [ValueOut(value=v, label=kb.values[v].label[lang]) for v in e.values],
-                )
-                for e in kb.evidences
-            ]
-            for lang in LANGS
+            lang: [EvidenceOut.model_validate(r) for r in evidence_rows(kb, lang)] for lang in LANGS
         }
-        self._haystack = {
-            e.id: " ".join(
-                [e.id]
-                + [c for cs in e.aliases.values() for c in cs]
-                + [e.text[lg].question for lg in LANGS]
-                + [e.text[lg].present for lg in LANGS]
-            ).lower()
-            for e in kb.evidences
-        }
+        self._haystack = evidence_haystacks(kb)
         datasets = kb.sources.get("datasets", {})
         self.info = InfoOut(
             name="symptomatic",
@@ -148,6 +116,7 @@ class Service:
             },
         )
         self.words = {lang: ui_words(lang) for lang in LANGS}
+        self._about: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # -- work off the event loop ------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -223,8 +192,8 @@ class Service:
         rows = self.evidences[lang]
         if not search:
             return rows
-        word = search.strip().lower()
-        return [r for r in rows if word in self._haystack[r.evidence]]
+        found = evidence_matches(self._haystack, search)
+        return [r for r in rows if r.evidence in found]
 
     # -- the case --------------------------------------------------------------------
     def _findings(self, items: list[FindingIn], field: str) -> list[Finding]:
@@ -345,25 +314,52 @@ class Service:
         )
 
     def diagnosis_json(self, case: CaseIn) -> bytes:
-        """The diagnosis answer (``DiagnosisOut``'s shape), serialised once."""
+        """The diagnosis answer (``DiagnosisOut``'s shape), serialised once: the result's
+        dataclasses go to JSON as they are (no deep copy), each condition with its
+        information from the knowledge base, checked once per condition and language."""
         assessment, lang = self._assess(case)
         result = self.checker.result_of(assessment, lang=lang)
         question, stop = self._next_question(case, assessment, lang)
-        body = result.to_dict()
-        kb = self.checker.kb
-        for c in body["differential"]:
-            about = kb.info(c["id"], lang)
-            c["about"] = (
-                None
-                if about is None
-                else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
-            )
+        body = _fields(result)
+        body["differential"] = [
+            {**_fields(c), "about": self._condition_about(c.id, lang)} for c in result.differential
+        ]
         words = self.words[lang]
         level = result.triage.level
         body["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
         body["next_question"] = question
         body["should_stop"] = stop
+        body["sections"] = self._sections(result, assessment)
         return to_json(body)
+
+    def _sections(self, result: Result, assessment: Any) -> dict[str, list[str]]:
+        """The parts of ``result.summary``, composed from the same result and reading."""
+        from symptomatic.language.compose.answer import sections
+
+        return sections(
+            self.checker.kb,
+            differential=result.differential,
+            triage=result.triage,
+            findings=result.findings,
+            something_else=result.something_else,
+            lang=result.lang,
+            age=assessment.age,
+            text=assessment.reading.text,
+            worried=assessment.reading.worried,
+        )
+
+    def _condition_about(self, condition: str, lang: str) -> dict[str, Any] | None:
+        """``ConditionAbout`` of a condition in ``lang`` as a dict, or None; kept (the
+        knowledge base is read-only), so concurrent first calls at most compute it twice."""
+        key = (condition, lang)
+        if key not in self._about:
+            about = self.checker.kb.info(condition, lang)
+            self._about[key] = (
+                None
+                if about is None
+                else ConditionAbout.model_validate(about, from_attributes=True).model_dump()
+            )
+        return self._about[key]
 
     def explain(self, req: ExplainIn) -> ExplainOut:
         assessment, lang = self._assess(req)
@@ -381,15 +377,15 @@ class Service:
 
     def parse(self, req: ParseIn) -> ParseOut:
         """What the words say: findings with their spans, what was not understood, and the
-        red flags they raise."""
+        red flags they raise (no differential, care level or summary is built)."""
         assessment, lang = self.checker.assess(text=req.text, lang=req.lang)
-        result = self.checker.result_of(assessment, lang=lang).to_dict()
+        findings = self.checker.findings_of(assessment, lang=lang)
         reading = assessment.reading
         return ParseOut.model_validate(
             {
                 "lang": lang,
-                "findings": [f for f in result["findings"] if f["source"] == "text"],
-                "not_understood": result["not_understood"],
+                "findings": [_fields(f) for f in findings if f.source == "text"],
+                "not_understood": [_fields(s) for s in reading.not_understood],
                 "red_flags": [rule.reason[lang] for rule in assessment.fired],
                 "age_in_text": reading.age,
             }
@@ -421,7 +417,13 @@ class Service:
         number = len(answered) + 1
         out.update(number=number, max_questions=MAX_QUESTIONS, remaining=MAX_QUESTIONS - number)
         del out["gain"], out["conditions"]
+        out["default"] = self.checker.kb.evidence_by_id[question.evidence].default
         return out, False
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, one level deep (values as they are)."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
 def _version() -> str:

@@ -37,13 +37,16 @@ from symptomatic.bench._scores import prf
 from symptomatic.knowledge import KnowledgeBase
 from symptomatic.knowledge._io import package_dir, read_json
 
-__all__ = ["load_lay_set", "run_lay", "score_findings"]
+__all__ = ["load_lay_set", "located_evidences", "run_lay", "score_findings"]
 
 Triple = tuple[str, str, str | None]
 Found = tuple[str, str, str | None, object]  # a triple and the span it was read from
-LOCATION_EVIDENCES = frozenset(
-    {"pain-location", "pain-radiates-to", "swelling-location", "rash-location"}
-)
+
+
+def located_evidences(kb: KnowledgeBase) -> frozenset[str]:
+    """The evidences whose values are places on the body (roles ``location`` and
+    ``radiation``, as the language data's check reads them): their places match by site."""
+    return frozenset(e.id for e in kb.evidences if {"location", "radiation"} & e.roles)
 
 
 def load_lay_set() -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
@@ -65,12 +68,14 @@ def _triples(findings: Iterable[dict[str, Any]]) -> set[Triple]:
     }
 
 
-def _mentions(found: Iterable[Found]) -> list[tuple[str, str, frozenset[str | None]]]:
+def _mentions(
+    found: Iterable[Found], located: frozenset[str]
+) -> list[tuple[str, str, frozenset[str | None]]]:
     """Found findings as mentions: the places read in one span are one mention."""
     places: dict[tuple[str, str, object], set[str | None]] = {}
     out: list[tuple[str, str, frozenset[str | None]]] = []
     for ev, st, v, span in found:
-        if ev in LOCATION_EVIDENCES and v is not None:
+        if ev in located and v is not None:
             places.setdefault((ev, st, span), set()).add(v)
         else:
             out.append((ev, st, frozenset({v})))
@@ -79,19 +84,22 @@ def _mentions(found: Iterable[Found]) -> list[tuple[str, str, frozenset[str | No
 
 
 def score_findings(
-    pairs: Iterable[tuple[set[Triple], set[Found]]], sites: dict[str, list[str]]
+    pairs: Iterable[tuple[set[Triple], set[Found]]],
+    sites: dict[str, list[str]],
+    located: frozenset[str],
 ) -> dict[str, float | int]:
-    """Micro precision, recall and F1 over (gold, found) pairs, places matched by site."""
+    """Micro precision, recall and F1 over (gold, found) pairs, the places of the
+    ``located`` evidences (:func:`located_evidences`) matched by site."""
     cover = {s: frozenset(vs) | {s} for s, vs in sites.items()}
     found_n = gold_n = found_ok = gold_ok = items = 0
     for gold, found_spans in pairs:
         items += 1
         found = {(ev, st, v) for ev, st, v, _ in found_spans}
-        mentions = _mentions(found_spans)
+        mentions = _mentions(found_spans, located)
         found_n += len(mentions)
         gold_n += len(gold)
         for ev, st, vs in mentions:
-            if ev in LOCATION_EVIDENCES and None not in vs:
+            if ev in located and None not in vs:
                 found_ok += any(
                     g_ev == ev
                     and g_st == st
@@ -102,7 +110,7 @@ def score_findings(
             else:
                 found_ok += (ev, st, next(iter(vs))) in gold
         for ev, st, v in gold:
-            if ev in LOCATION_EVIDENCES and v is not None:
+            if ev in located and v is not None:
                 places = cover.get(v, frozenset({v}))
                 gold_ok += any(
                     f_ev == ev and f_st == st and f_v in places for f_ev, f_st, f_v in found
@@ -160,6 +168,7 @@ def run_lay(kb: KnowledgeBase) -> dict[str, Any]:
     """Every metric of the module docstring, per half and per language."""
     items, sites = load_lay_set()
     rows = answer_items(kb, items)
+    located = located_evidences(kb)
     out: dict[str, Any] = {}
     for split in ("dev", "test"):
         block: dict[str, Any] = {}
@@ -167,7 +176,7 @@ def run_lay(kb: KnowledgeBase) -> dict[str, Any]:
             part = [r for r in rows if r["split"] == split and lang in ("all", r["lang"])]
             block[lang] = {
                 "findings": score_findings(
-                    ((_triples(r["findings"]), r["found"]) for r in part), sites
+                    ((_triples(r["findings"]), r["found"]) for r in part), sites, located
                 ),
                 **_conditions(part),
             }

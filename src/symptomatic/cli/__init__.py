@@ -132,13 +132,11 @@ def _fail(message: str, code: int = EXIT_INPUT) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from symptomatic import tune_process
-
-    tune_process()
-    from symptomatic import InputError, KnowledgeError, SymptomaticError
-
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help and a bad option end here, before any import
+    from symptomatic import InputError, KnowledgeError, SymptomaticError, tune_process
+
+    tune_process()  # before any command loads numpy
     try:
         if args.version:
             from symptomatic.cli.listing import cmd_version

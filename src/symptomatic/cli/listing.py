@@ -21,28 +21,9 @@ def cmd_version(args: argparse.Namespace) -> int:
     return 0
 
 
-def condition_rows(kb: object, lang: str) -> list[dict[str, object]]:
-    from symptomatic import KnowledgeBase
-
-    assert isinstance(kb, KnowledgeBase)
-    rows: list[dict[str, object]] = [
-        {
-            "id": c.id,
-            "name": c.name[lang],
-            "icd10": c.icd10,
-            "severity": c.severity,
-            "care_level": c.care_level,
-            "care_source": c.care_source,
-            "group": c.group,
-        }
-        for c in kb.conditions
-    ]
-    rows.sort(key=lambda r: str(r["name"]).lower())
-    return rows
-
-
 def cmd_conditions(args: argparse.Namespace) -> int:
     from symptomatic import load_knowledge
+    from symptomatic.api.listing import condition_rows
 
     rows = condition_rows(load_knowledge(args.kb), args.lang)
     if args.json:
@@ -64,29 +45,13 @@ def cmd_conditions(args: argparse.Namespace) -> int:
 
 def cmd_evidences(args: argparse.Namespace) -> int:
     from symptomatic import load_knowledge
+    from symptomatic.api.listing import evidence_haystacks, evidence_matches, evidence_rows
 
     kb = load_knowledge(args.kb)
-    wanted = args.search.strip().lower() if args.search else None
-    rows = []
-    for e in kb.evidences:
-        t = e.text[args.lang]
-        codes = [c for cs in e.aliases.values() for c in cs]
-        hay = " ".join([e.id, *codes, t.question, t.present, e.text["en"].question]).lower()
-        if wanted and wanted not in hay and wanted.replace(" ", "-") not in hay:
-            continue
-        rows.append(
-            {
-                "evidence": e.id,
-                "codes": codes,
-                "kind": "scale" if e.scale else e.kind,
-                "parent": e.parent,
-                "history": e.history,
-                "question": t.question,
-                "values": []
-                if e.scale
-                else [{"value": v, "label": kb.values[v].label[args.lang]} for v in e.values],
-            }
-        )
+    rows = evidence_rows(kb, args.lang)
+    if args.search:
+        found = evidence_matches(evidence_haystacks(kb), args.search)
+        rows = [r for r in rows if r["evidence"] in found]
     if args.json:
         write_json(rows)
         return 0

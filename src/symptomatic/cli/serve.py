@@ -19,12 +19,24 @@ import argparse
 import math
 import os
 
+from symptomatic.api.settings import (
+    CLIENT_TIMEOUT_ENV,
+    CORS_ENV,
+    DEFAULT_CLIENT_TIMEOUT,
+    DEFAULT_THREADS,
+    DEFAULT_TIME_BUDGET,
+    KB_ENV,
+    THREADS_ENV,
+    TIME_BUDGET_ENV,
+)
+
 __all__ = ["add_arguments", "cmd_serve"]
 
+#: Each numeric setting: its option, its environment variable, its type and bounds.
 _NUMBERS = (
-    ("client_timeout", "SYMPTOMATIC_CLIENT_TIMEOUT", float, 0.1, 3600.0),
-    ("time_budget", "SYMPTOMATIC_TIME_BUDGET", float, 0.1, 3600.0),
-    ("threads", "SYMPTOMATIC_THREADS", int, 1, 256),
+    ("client_timeout", CLIENT_TIMEOUT_ENV, float, 0.1, 3600.0),
+    ("time_budget", TIME_BUDGET_ENV, float, 0.1, 3600.0),
+    ("threads", THREADS_ENV, int, 1, 256),
 )
 
 
@@ -34,16 +46,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--client-timeout",
         type=float,
         metavar="SECONDS",
-        help="disconnect a client that has not sent a whole request in this time (default 15)",
+        help="disconnect a client that has not sent a whole request in this time "
+        f"(default {DEFAULT_CLIENT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--time-budget",
         type=float,
         metavar="SECONDS",
-        help="answer 503 to a request not done in this time (default 5)",
+        help=f"answer 503 to a request not done in this time (default {DEFAULT_TIME_BUDGET:g})",
     )
     parser.add_argument(
-        "--threads", type=int, metavar="N", help="threads per worker for the checker (default 2)"
+        "--threads",
+        type=int,
+        metavar="N",
+        help=f"threads per worker for the checker (default {DEFAULT_THREADS})",
     )
 
 
@@ -79,7 +95,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"serve needs the web extra, which is not installed; install it with: "
             f"{install_hint('web')}"
         ) from None
-    from symptomatic.api.app import CORS_ENV, KB_ENV
     from symptomatic.api.server import run
 
     _settings(args)

@@ -3,9 +3,6 @@
 // It talks to its own server only, and never stores what is typed.
 "use strict";
 
-const URGENT = new Set(["emergency_ambulance", "emergency"]);
-const NONE_VALUES = new Set(["nowhere", "none-of-these", "dont_know"]);
-
 // Small places the drawing does not show, by the group of the list under the map.
 // (Where things are on a body: layout, not medicine.)
 const SMALL = {
@@ -41,14 +38,6 @@ const SMALL = {
     "inside-wall-of-the-vagina-right-side", "inside-wall-of-the-vagina-left-side",
     "tip-of-the-penis", "right-testicle", "left-testicle", "urethra",
   ],
-};
-// Parts of the body only one sex has: never shown to the other.
-const SEX_ONLY = {
-  female: ["vagina", "clitoris", "hymen", "entrance-of-the-vagina", "inside-wall-of-the-vagina",
-    "inside-wall-of-the-vagina-right-side", "inside-wall-of-the-vagina-left-side",
-    "outer-lip-of-the-vulva-right-side", "outer-lip-of-the-vulva-left-side",
-    "inner-lip-of-the-vulva-right-side", "inner-lip-of-the-vulva-left-side"],
-  male: ["penis", "tip-of-the-penis", "scrotum", "right-testicle", "left-testicle"],
 };
 const GROUPS = ["head", "mouth", "neck", "chest", "back", "belly", "hip", "private", "arm", "hand",
   "leg", "foot", "other"];
@@ -204,7 +193,7 @@ async function step(forceResult = false) {
   else hideNotice();
   state.last = data;
   setDisclaimer(data.disclaimer);
-  if (forceResult || data.should_stop || !data.next_question || URGENT.has(data.triage.level)) {
+  if (forceResult || data.should_stop || !data.next_question || data.triage.call_emergency_number) {
     renderResult(data);
   } else {
     renderQuestion(data.next_question);
@@ -371,13 +360,10 @@ function renderQuestion(q, previous = null) {
   $("q-text").focus();
 }
 
-function visibleChoices(options) {
-  const other = state.sex === "female" ? SEX_ONLY.male : SEX_ONLY.female;
-  return options.filter((c) => !other.includes(c.value));
-}
-
+// The server offers only the body parts of the person's sex. The choice that means "none of
+// these" (q.default) is the "none" button below, which answers absent.
 function renderMulti(q, box, allOptions, chosen) {
-  const options = visibleChoices(allOptions).filter((c) => !NONE_VALUES.has(c.value));
+  const options = allOptions.filter((c) => c.value !== q.default);
   const picked = new Set([...chosen].filter((v) => options.some((c) => c.value === v)));
   const drawn = state.svg ? new Set([...state.svg.querySelectorAll("[data-region]")].map((r) => r.dataset.region)) : new Set();
   const onMap = options.filter((c) => drawn.has(c.value)).length;
@@ -605,7 +591,7 @@ function chance(p) {
 function renderResult(data) {
   show("result");
   const level = data.triage.level;
-  const urgent = URGENT.has(level);
+  const urgent = data.triage.call_emergency_number;
   const care = $("care");
   care.className = `care level-${level}`;
   care.dataset.level = level;
@@ -613,16 +599,9 @@ function renderResult(data) {
   $("care-title").textContent = data.care.title;
   $("care-action").textContent = data.care.action;
 
-  // why this level: each reason once; conditions still possible and serious are marked in
-  // the list below instead of repeated here
-  const serious = new Set();
-  const reasons = [];
-  data.triage.reasons.forEach((r, i) => {
-    const code = data.triage.codes[i] || "";
-    if (code.startsWith("severe_plausible:")) serious.add(code.slice("severe_plausible:".length));
-    else if (!(data.something_else.likely && r === data.something_else.reason)) reasons.push(r);
-  });
-  if (serious.size) reasons.push(t("reason_serious"));
+  // why this level: each reason once (the "something else" reason is said just below)
+  const reasons = data.triage.reasons.filter(
+    (r) => !(data.something_else.likely && r === data.something_else.reason));
   const unique = [...new Set(reasons)];
   $("care-reasons").replaceChildren(...unique.map((r) => el("li", {}, r)));
   $("care-why-title").hidden = !unique.length;
@@ -637,7 +616,6 @@ function renderResult(data) {
     const head = el("p", { class: "cond" });
     head.append(el("strong", {}, c.name), document.createTextNode(" — "), el("span", { class: "chance" }, chance(c.probability)));
     li.appendChild(head);
-    if (serious.has(c.id)) li.appendChild(el("p", { class: "serious" }, t("can_be_serious")));
     if (c.reasons_for.length) {
       li.appendChild(el("p", { class: "why" }, t("argues_for") + c.reasons_for.slice(0, 4).map((r) => r.label).join(", ")));
     }
@@ -646,20 +624,17 @@ function renderResult(data) {
   }
   if (!data.differential.length) list.appendChild(el("li", {}, t("no_conditions")));
 
-  // what to do now, and when to get help (from the most likely condition)
-  const top = data.differential[0];
-  const about = top && top.about ? top.about : null;
-  const todo = [];
-  if (urgent) todo.push(t("while_you_wait"));
-  else if (about && about.self_care.length && (level === "self_care" || level === "consultation")) todo.push(...about.self_care);
-  $("todo").replaceChildren(...todo.map((s) => el("li", {}, s)));
+  // what to do now, and when to get help: the parts of the composed answer. Of its action
+  // part, what the care box above does not already say (for a child, an older person,
+  // pregnancy); then self-care (at the self-care level only), or while waiting for help.
+  const parts = data.sections;
+  const said = new Set([data.care.action, ...data.triage.reasons]);
+  const todo = parts.action.filter((line) => !said.has(line));
+  todo.push(...(urgent ? parts.safety_net : parts.self_care));
+  renderLines($("todo"), todo);
   $("todo-block").hidden = !todo.length;
-  const help = [];
-  if (!urgent) {
-    if (about) help.push(...about.seek_care);
-    help.push(t("help_if_worse"));
-  }
-  $("help").replaceChildren(...[...new Set(help)].map((s) => el("li", {}, s)));
+  const help = urgent ? [] : parts.safety_net;
+  renderLines($("help"), help);
   $("help-block").hidden = !help.length;
 
   // what was told, understood and not understood
@@ -690,6 +665,21 @@ function renderResult(data) {
   $("change").hidden = state.steps.length === 0;
   rendered();
   $("r-title").focus();
+}
+
+// Lines of the composed answer: a line "- item" is an item of the list the line before opens.
+function renderLines(box, lines) {
+  box.replaceChildren();
+  let list = null;
+  for (const line of lines) {
+    if (line.startsWith("- ")) {
+      if (!list) list = box.appendChild(el("ul"));
+      list.appendChild(el("li", {}, line.slice(2)));
+    } else {
+      list = null;
+      box.appendChild(el("p", {}, line.trim()));
+    }
+  }
 }
 
 // -- take it to a doctor ----------------------------------------------------------------------
