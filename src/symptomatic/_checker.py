@@ -31,23 +31,20 @@ from symptomatic._types import (
     TriageResult,
     public,
 )
-from symptomatic.engine import (
-    CompiledModel,
+from symptomatic.engine.compile import CompiledModel, compile_model
+from symptomatic.engine.posterior import (
     Contribution,
-    QuestionTable,
-    TriageDecision,
-    compile_model,
-    compile_questions,
     differential_members,
     encode,
     explain_many,
-    fired_rules,
     posterior,
-    triage,
 )
+from symptomatic.engine.red_flags import fired_rules
+from symptomatic.engine.triage import TriageDecision, triage
 from symptomatic.knowledge import Evidence, KnowledgeBase, RedFlagRule, load_knowledge
 
 if TYPE_CHECKING:
+    from symptomatic.engine.interview import QuestionTable
     from symptomatic.language.parse import ParseResult
 
 __all__ = ["Checker", "check"]
@@ -145,6 +142,8 @@ class Checker:
         """The arrays of question selection over this checker's model, compiled on first use
         (an interview needs them; a single check does not)."""
         if self._questions is None:
+            from symptomatic.engine.interview import compile_questions
+
             self._questions = compile_questions(self.kb, self.model)
         return self._questions
 
@@ -267,6 +266,11 @@ class Checker:
 
     def result_of(self, a: Assessment, *, lang: str) -> Result:
         """The :class:`Result` of an assessment, worded in ``lang``."""
+        return self.composed(a, lang=lang)[0]
+
+    def composed(self, a: Assessment, *, lang: str) -> tuple[Result, dict[str, list[str]]]:
+        """The :class:`Result` of an assessment and its summary's parts (the summary is
+        those parts rendered; see :func:`symptomatic.language.compose.answer.sections`)."""
         from symptomatic.language.compose import answer as compose
 
         kb = self.kb
@@ -276,7 +280,7 @@ class Checker:
         findings = self.findings_of(a, lang=lang)
         triage_result = self._triage_result(decision, lang)
         something = SomethingElse(outside, outside_reason, self._other(a.probs))
-        summary = compose.summary(
+        parts = compose.sections(
             kb,
             differential=differential,
             triage=triage_result,
@@ -287,8 +291,9 @@ class Checker:
             text=a.reading.text,
             worried=a.reading.worried,
         )
+        summary = compose.render(parts, level=triage_result.level)
         urgent = decision.level in URGENT_LEVELS
-        return Result(
+        result = Result(
             differential=tuple(differential),
             triage=triage_result,
             findings=findings,
@@ -301,6 +306,7 @@ class Checker:
             sex=a.case.sex,
             knowledge={"version": kb.version, "sha256": kb.sha256},
         )
+        return result, parts
 
     def explain(self, a: Assessment, condition: str, *, lang: str) -> ConditionResult:
         """Every finding that argues for or against ``condition`` (an id), strongest first."""
@@ -389,7 +395,8 @@ class Checker:
             if f.status == "present":
                 shown[model.evidence_column[f.evidence]] = 1.0
         members = differential_members(model, probs, shown, min_probability=self.min_probability)
-        order = [int(i) for i in np.argsort(-known) if members[i]][: self.max_conditions]
+        ranked = np.argsort(-known)
+        order = ranked[members[ranked]][: self.max_conditions].tolist()
         slots = encode(model, ((f.evidence, f.status, f.value) for f in a.case.findings))
         reasons = explain_many(model, slots, probs, order)
         words: dict[int, Reason] = {}
@@ -412,8 +419,6 @@ class Checker:
         caches each slot's wording across the conditions of one result. Among the strongest
         reasons, what the person has comes before what they do not have, each by weight.
         """
-        from dataclasses import replace
-
         from symptomatic.language.compose.labels import reason
 
         c = self.kb.conditions[i]
@@ -431,7 +436,7 @@ class Checker:
             worded = words.get(ct.slot)
             if worded is None:
                 worded = words[ct.slot] = reason(self.kb, ct.evidence, ct.value or "", 0.0, lang)
-            kept.append(replace(worded, weight=weight))
+            kept.append(Reason(worded.evidence, worded.label, worded.status, worded.value, weight))
         for kept in (for_, against):
             kept.sort(key=lambda r: r.status != "present")  # stable: weight order kept
             del kept[_REASONS_SHOWN:]

@@ -522,6 +522,7 @@ def _diagnosis_by_deep_copy(service: Any, body: dict[str, Any]) -> bytes:
     from pydantic_core import to_json
 
     from symptomatic.api.models import CaseIn, ConditionAbout
+    from symptomatic.language.compose.answer import sections
 
     case = CaseIn.model_validate(body)
     assessment, lang = service._assess(case)
@@ -540,7 +541,17 @@ def _diagnosis_by_deep_copy(service: Any, body: dict[str, Any]) -> bytes:
     out["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
     out["next_question"] = question
     out["should_stop"] = stop
-    out["sections"] = service._sections(result, assessment)
+    out["sections"] = sections(
+        service.checker.kb,
+        differential=result.differential,
+        triage=result.triage,
+        findings=result.findings,
+        something_else=result.something_else,
+        lang=result.lang,
+        age=assessment.age,
+        text=assessment.reading.text,
+        worried=assessment.reading.worried,
+    )
     encoded: bytes = to_json(out)
     return encoded
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -261,3 +262,52 @@ def test_bad_numbers_are_refused(
     with pytest.raises(SystemExit) as info:
         main(args)
     assert info.value.code == 2 and fragment in capsys.readouterr().err
+
+
+def _options(parser: argparse.ArgumentParser, command: str) -> list[tuple[object, ...]]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [
+        (
+            tuple(a.option_strings),
+            a.dest,
+            a.default,
+            list(a.choices) if isinstance(a.choices, dict) else a.choices,  # subcommands
+            a.nargs,
+            a.help,
+        )
+        for a in sub.choices[command]._actions
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--json"],
+        ["--kb", "DIR", "conditions"],
+        ["--kb=DIR", "evidences"],
+        ["--version", "validate"],
+        ["interview"],
+        ["bench", "ddxplus", "x.csv"],
+        ["serve"],
+    ],
+)
+def test_one_command_parser_is_the_whole_parsers_command(argv: list[str]) -> None:
+    """Only the named command's options are built at start; they are the same options, and
+    every command is still listed."""
+    from symptomatic.cli import COMMANDS, _command_of, _parser
+
+    command = _command_of(argv)
+    assert command in COMMANDS and command in argv
+    whole, one = _parser(), _parser(command)
+    assert _options(one, command) == _options(whole, command)
+    assert one.format_help() == whole.format_help()
+    assert vars(one.parse_args(argv)) == vars(whole.parse_args(argv))
+
+
+def test_unclear_command_builds_the_whole_parser() -> None:
+    from symptomatic.cli import _command_of
+
+    assert _command_of([]) is None
+    assert _command_of(["--kb"]) is None
+    assert _command_of(["chek"]) is None
+    assert _command_of(["-h"]) is None

@@ -38,3 +38,51 @@ def test_tiny_rules() -> None:
     fired = fired_rules(kb.red_flags, {"chest-pain-where": ["middle"]})
     assert [r.id for r in fired] == ["chest-pain-middle"]
     assert [r.id for r in fired_rules(kb.red_flags, {"fever": [None]}, age=0.1)] == ["baby-fever"]
+
+
+def _every_rule_looked_at(
+    rules: list[RedFlagRule],
+    present: dict[str, list[str | None]],
+    age: float | None,
+    said: set[str],
+    days: float,
+) -> list[RedFlagRule]:
+    from symptomatic.engine.red_flags import _holds
+
+    return [
+        r
+        for r in rules
+        if all(any(_holds(c, present, age, said, days) for c in p) for p in r.all_of)
+    ]
+
+
+def test_rules_looked_up_by_their_gate_fire_as_if_all_were_looked_at() -> None:
+    """Only rules whose gate (an evidence or phrase of a part made of those) is present are
+    looked at; the answer is the same as looking at every rule, in the rules' order, for
+    the packaged rules and many random cases."""
+    import random
+
+    kb = load_knowledge()
+    rules = list(kb.red_flags)
+    evidences = sorted({c.evidence for r in rules for p in r.all_of for c in p if c.evidence})
+    phrases = sorted({c.phrase for r in rules for p in r.all_of for c in p if c.phrase})
+    values = {
+        c.evidence: [*c.values, str(c.min_value or 0), None]
+        for r in rules
+        for p in r.all_of
+        for c in p
+        if c.evidence
+    }
+    rng = random.Random(7)
+    fired_any = 0
+    for _ in range(400):
+        present: dict[str, list[str | None]] = {
+            e: [rng.choice(values[e])] for e in rng.sample(evidences, rng.randint(0, 6))
+        }
+        said = set(rng.sample(phrases, rng.randint(0, 2)))
+        age = rng.choice([None, 0.1, 3.0, 30.0, 80.0])
+        expected = _every_rule_looked_at(rules, present, age, said, 30.0)
+        assert fired_rules(kb.red_flags, present, age=age, said=said, days=30.0) == expected
+        assert fired_rules(rules, present, age=age, said=said, days=30.0) == expected
+        fired_any += bool(expected)
+    assert fired_any > 100

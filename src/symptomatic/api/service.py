@@ -318,7 +318,7 @@ class Service:
         dataclasses go to JSON as they are (no deep copy), each condition with its
         information from the knowledge base, checked once per condition and language."""
         assessment, lang = self._assess(case)
-        result = self.checker.result_of(assessment, lang=lang)
+        result, sections = self.checker.composed(assessment, lang=lang)
         question, stop = self._next_question(case, assessment, lang)
         body = _fields(result)
         body["differential"] = [
@@ -329,24 +329,8 @@ class Service:
         body["care"] = {"title": words["level_name"][level], "action": words["level_now"][level]}
         body["next_question"] = question
         body["should_stop"] = stop
-        body["sections"] = self._sections(result, assessment)
+        body["sections"] = sections
         return to_json(body)
-
-    def _sections(self, result: Result, assessment: Any) -> dict[str, list[str]]:
-        """The parts of ``result.summary``, composed from the same result and reading."""
-        from symptomatic.language.compose.answer import sections
-
-        return sections(
-            self.checker.kb,
-            differential=result.differential,
-            triage=result.triage,
-            findings=result.findings,
-            something_else=result.something_else,
-            lang=result.lang,
-            age=assessment.age,
-            text=assessment.reading.text,
-            worried=assessment.reading.worried,
-        )
 
     def _condition_about(self, condition: str, lang: str) -> dict[str, Any] | None:
         """``ConditionAbout`` of a condition in ``lang`` as a dict, or None; kept (the
@@ -423,7 +407,14 @@ class Service:
 
 def _fields(obj: Any) -> dict[str, Any]:
     """A dataclass's fields by name, one level deep (values as they are)."""
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
+#: Each dataclass's field names, looked up once.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _version() -> str:

@@ -43,7 +43,35 @@ def _count(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _parser() -> argparse.ArgumentParser:
+#: The commands and their one-line help, in the order ``--help`` lists them.
+COMMANDS = {
+    "check": "differential and care level for one case",
+    "conditions": "list the conditions the model knows",
+    "evidences": "list or search the evidences (symptoms, history)",
+    "validate": "validate the knowledge base and the language data",
+    "interview": "answer a few questions, one at a time",
+    "bench": "benchmarks",
+    "serve": "run the HTTP service and web page (needs the web extra)",
+}
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (after the global options), or None if it is not clear."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--kb":
+            i += 2
+        elif arg.startswith("--kb=") or arg == "--version":
+            i += 1
+        else:
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``only``, the other commands are listed but their options
+    are not built (they cost several milliseconds at every start)."""
     p = argparse.ArgumentParser(
         prog="symptomatic",
         description="Offline symptom checker and triage assistant. Not a diagnosis.",
@@ -51,8 +79,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print version and knowledge base")
     p.add_argument("--kb", metavar="DIR", help="use the knowledge base in DIR")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in COMMANDS.items():
+        if only is None or name == only:
+            _ADD[name](sub.add_parser(name, help=text))
+        else:
+            sub.add_parser(name, help=text, add_help=False)
+    return p
 
-    c = sub.add_parser("check", help="differential and care level for one case")
+
+def _add_check(c: argparse.ArgumentParser) -> None:
     c.add_argument("text", nargs="*", help="symptoms in your own words (English or French)")
     c.add_argument("--age", type=float, help="age in years (0-120)")
     c.add_argument("--sex", help="male or female (also M or F)")
@@ -70,25 +105,31 @@ def _parser() -> argparse.ArgumentParser:
         help="also read unrecognised phrases with the optional sentence model",
     )
 
-    lc = sub.add_parser("conditions", help="list the conditions the model knows")
+
+def _add_conditions(lc: argparse.ArgumentParser) -> None:
     lc.add_argument("--lang", choices=["en", "fr"], default="en")
     lc.add_argument("--json", action="store_true")
 
-    le = sub.add_parser("evidences", help="list or search the evidences (symptoms, history)")
+
+def _add_evidences(le: argparse.ArgumentParser) -> None:
     le.add_argument("--search", metavar="WORD", help="only those whose id or wording has WORD")
     le.add_argument("--lang", choices=["en", "fr"], default="en")
     le.add_argument("--json", action="store_true")
 
-    sub.add_parser("validate", help="validate the knowledge base and the language data")
 
-    iv = sub.add_parser("interview", help="answer a few questions, one at a time")
+def _add_nothing(_: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _add_interview(iv: argparse.ArgumentParser) -> None:
     iv.add_argument("--age", type=float, help="age in years (0-120); asked if not given")
     iv.add_argument("--sex", help="male or female (also M or F); asked if not given")
     iv.add_argument("--lang", choices=["en", "fr"], default="en")
     iv.add_argument("--max-questions", type=_count(1, 100), default=30, metavar="N")
     iv.add_argument("--json", action="store_true", help="print the transcript and result as JSON")
 
-    b = sub.add_parser("bench", help="benchmarks")
+
+def _add_bench(b: argparse.ArgumentParser) -> None:
     bsub = b.add_subparsers(dest="bench", metavar="BENCH")
     bw = bsub.add_parser("words", help="readability of every rendered answer")
     bw.add_argument("--json", action="store_true")
@@ -109,7 +150,8 @@ def _parser() -> argparse.ArgumentParser:
     bd.add_argument("--limit", type=_count(1, 10**8), help="only the first N patients")
     bd.add_argument("--json", action="store_true")
 
-    sv = sub.add_parser("serve", help="run the HTTP service and web page (needs the web extra)")
+
+def _add_serve(sv: argparse.ArgumentParser) -> None:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
     sv.add_argument("--port", type=_port, default=8000)
     sv.add_argument("--workers", type=_count(1, 64), default=1, help="worker processes")
@@ -123,7 +165,18 @@ def _parser() -> argparse.ArgumentParser:
     from symptomatic.cli.serve import add_arguments
 
     add_arguments(sv)
-    return p
+
+
+#: How each command's options are added.
+_ADD: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "check": _add_check,
+    "conditions": _add_conditions,
+    "evidences": _add_evidences,
+    "validate": _add_nothing,
+    "interview": _add_interview,
+    "bench": _add_bench,
+    "serve": _add_serve,
+}
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> int:
@@ -132,7 +185,7 @@ def _fail(message: str, code: int = EXIT_INPUT) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = _parser(_command_of(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)  # --help and a bad option end here, before any import
     from symptomatic import InputError, KnowledgeError, SymptomaticError, tune_process
 

@@ -185,6 +185,11 @@ class QuestionTable:
     neg_entropy: FloatArray  # (Q, H) sum over the question's outcomes of L log L
     group: IntArray  # (H,) care group of each hypothesis
     n_groups: int
+    # ``lik`` again, its columns in group order (``group_order``), column-major: group g's
+    # columns are ``group_bounds[g]:group_bounds[g + 1]``, so P(o, g) is one product each.
+    lik_by_group: NDArray[np.float32]  # (O, H)
+    group_order: IntArray  # (H,)
+    group_bounds: IntArray  # (n_groups + 1,)
     history: BoolArray  # (Q,) history questions (risk factors, past illnesses)
     level_onehot: FloatArray  # (H, 5) care level of each hypothesis (triage's levels)
     thresholds: FloatArray  # (4,) the triage policy's threshold of each urgent level
@@ -219,6 +224,9 @@ def compile_questions(kb: KnowledgeBase, model: CompiledModel) -> QuestionTable:
     if model.other is not None:
         groups.append(len(CARE_LEVELS))
     _, onehot, thresholds = levels_of(kb, model.n_hypotheses)
+    group = np.array(groups, dtype=np.intp)
+    n_groups = len(CARE_LEVELS) + 1
+    group_order = np.argsort(group, kind="stable")
     return QuestionTable(
         evidences=codes,
         index=index,
@@ -228,8 +236,11 @@ def compile_questions(kb: KnowledgeBase, model: CompiledModel) -> QuestionTable:
         outcome_slot=outcome_slot,
         lik=np.ascontiguousarray(lik, dtype=np.float32),
         neg_entropy=np.ascontiguousarray(neg_entropy),
-        group=np.array(groups, dtype=np.intp),
-        n_groups=len(CARE_LEVELS) + 1,
+        group=group,
+        n_groups=n_groups,
+        lik_by_group=np.asfortranarray(lik[:, group_order], dtype=np.float32),
+        group_order=group_order,
+        group_bounds=np.searchsorted(group[group_order], np.arange(n_groups + 1)),
         history=np.array([e.history for e in kb.evidences], dtype=bool),
         level_onehot=onehot,
         thresholds=thresholds,
@@ -265,14 +276,18 @@ def expected_gains(
     ``probs`` is the current posterior over the hypotheses (sums to 1).
     """
     starts = table.starts[:-1]
-    weights = np.zeros((len(probs), table.n_groups), dtype=np.float32)
-    weights[np.arange(len(probs)), table.group] = probs
-    joint = (table.lik @ weights).astype(np.float64)  # (O, G): P(o, g)
+    p32 = probs.astype(np.float32)
+    ordered = p32[table.group_order]
+    bounds = table.group_bounds
+    joint = np.empty((len(table.outcome_slot), table.n_groups))  # (O, G): P(o, g)
+    for g in range(table.n_groups):
+        a, b = bounds[g], bounds[g + 1]
+        joint[:, g] = table.lik_by_group[:, a:b] @ ordered[a:b]
     p_o = joint.sum(axis=1)
     ent_o = np.add.reduceat(_xlogx(p_o), starts)  # (Q,) sum_o P(o) log P(o)
     gains = table.neg_entropy @ probs - ent_o
     if level_weight > 0.0:
-        p_g = weights.sum(axis=0, dtype=np.float64)
+        p_g = np.bincount(table.group, weights=p32, minlength=table.n_groups).astype(np.float64)
         level = np.add.reduceat(_xlogx(joint).sum(axis=1), starts) - ent_o - _xlogx(p_g).sum()
         gains = gains + level_weight * level
     gains = np.maximum(gains, 0.0)

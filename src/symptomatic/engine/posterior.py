@@ -149,7 +149,7 @@ def explain_many(
     mine = ll[:, conds]  # (k, n)
     m = ll.max(axis=1, keepdims=True)
     share = others / total[:, None]  # (n, C)
-    alt = np.log((np.exp(ll - m)[:, None, :] * share[None, :, :]).sum(axis=2)) + m  # (k, n)
+    alt = np.log(np.exp(ll - m) @ share.T) + m  # (k, n)
     weights = wts[:, None] * (mine - alt) / model.temperature  # (k, n)
     dropped = (model.not_for[slots][:, conds] & (weights > 0.0)).T.tolist()  # (n, k)
     named = [(s, model.slot_evidence[s], model.slot_value[s]) for s in slots.tolist()]
@@ -206,6 +206,10 @@ def coverage(model: CompiledModel, present: FloatArray) -> FloatArray:
     """
     symptoms = present * model.symptom_column
     total = symptoms.sum(axis=-1, keepdims=True)
+    if symptoms.ndim == 1:  # one person: only the columns of their symptoms
+        said = np.flatnonzero(symptoms)
+        one: FloatArray = (model.shows[:, said] @ symptoms[said]) / max(float(total[0]), 1.0)
+        return one
     out: FloatArray = (symptoms @ model.shows.T) / np.maximum(total, 1.0)
     return out
 

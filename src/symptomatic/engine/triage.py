@@ -169,21 +169,18 @@ def _contributors(kb: KnowledgeBase, probs: FloatArray, level: CareLevel) -> lis
     n_c = len(kb.conditions)
     urg = hypothesis_urgency(kb, len(probs))
     top = int(np.argmax(probs[:n_c])) if n_c else -1
+    order = np.argsort(-probs)
     if level == CARE_LEVELS[-1]:
-        own = [int(i) for i in np.argsort(-probs) if urg[i] == len(CARE_LEVELS) - 1]
-        named = own[:1] if own and probs[own[0]] >= kb.policy.self_care_reason_min else []
+        own = order[urg[order] == len(CARE_LEVELS) - 1]
+        named = (
+            [int(own[0])] if len(own) and probs[own[0]] >= kb.policy.self_care_reason_min else []
+        )
         members = named or ([top] if top >= 0 else [])
     else:
-        k = urgency(level)
-        members = [int(i) for i in np.argsort(-probs) if urg[i] <= k]
-        need = kb.policy.thresholds[level]
-        taken, total = [], 0.0
-        for i in members:
-            taken.append(i)
-            total += float(probs[i])
-            if total >= need or len(taken) == MAX_CONTRIBUTORS:
-                break
-        members = taken
+        # Most likely first, until their mass reaches the level's threshold.
+        candidates = order[urg[order] <= urgency(level)]
+        reached = int(np.searchsorted(np.cumsum(probs[candidates]), kb.policy.thresholds[level]))
+        members = [int(i) for i in candidates[: min(reached + 1, MAX_CONTRIBUTORS)]]
     out = []
     for i in members:
         p = round(float(probs[i]), 4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from importlib.resources.abc import Traversable
 
 from symptomatic._errors import KnowledgeError
 from symptomatic.knowledge._io import Node, package_dir, read_bytes
@@ -15,7 +14,7 @@ __all__ = ["HASHED_FILES", "kb_digest", "list_conditions", "packaged_dir"]
 HASHED_FILES = ("red_flags.json", "triage_policy.json", "calibration.json", "sources.json")
 
 
-def packaged_dir() -> Traversable:
+def packaged_dir() -> Node:
     """The packaged knowledge base directory."""
     return package_dir("symptomatic.knowledge", "data")
 

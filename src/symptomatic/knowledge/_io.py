@@ -1,27 +1,40 @@
 """The one JSON reader: package data and callers' directories, with errors that name the file.
 
-Package data is read with :mod:`importlib.resources`; a caller's directory is a
-:class:`pathlib.Path`. Both are :class:`~importlib.resources.abc.Traversable`.
+Package data installed as files (the usual case) is read from the package's folder; a
+package elsewhere (a zip) through :mod:`importlib.resources`, imported only then (it costs
+several milliseconds at start). A caller's directory is a :class:`pathlib.Path`. All are
+:class:`~importlib.resources.abc.Traversable`.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
-from importlib import resources
-from importlib.resources.abc import Traversable
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from symptomatic._errors import KnowledgeError
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 __all__ = ["Node", "package_dir", "read_bytes", "read_json"]
 
-Node = Traversable | Path
+Node: TypeAlias = "Traversable | Path"
 
 
-def package_dir(package: str, *parts: str) -> Traversable:
+def package_dir(package: str, *parts: str) -> Node:
     """A folder of package data, e.g. ``package_dir("symptomatic.knowledge", "data")``."""
-    node: Traversable = resources.files(package)
+    module = sys.modules.get(package) or importlib.import_module(package)
+    file = getattr(module, "__file__", None)
+    node: Node
+    if file is not None and Path(file).is_file():
+        node = Path(file).parent
+    else:
+        from importlib import resources
+
+        node = resources.files(package)
     for part in parts:
         node = node / part
     return node
