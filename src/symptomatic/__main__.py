@@ -1,5 +1,5 @@
 """``python -m symptomatic``: the ``symptomatic`` command (as ``python -m symptomatic.cli``)."""
 
-from symptomatic.cli import main
+from symptomatic.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -311,3 +311,33 @@ def test_unclear_command_builds_the_whole_parser() -> None:
     assert _command_of(["--kb"]) is None
     assert _command_of(["chek"]) is None
     assert _command_of(["-h"]) is None
+
+
+@pytest.mark.parametrize(("argv", "disabled"), [(["validate"], True), (["interview", "-h"], False)])
+def test_program_spares_the_collector_only_for_one_answer_commands(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    disabled: bool,
+) -> None:
+    """The ``symptomatic`` program (``run``) turns the garbage collector off for a command
+    that answers once and exits, and always skips the last pass at exit; ``main`` called
+    from other code leaves the collector alone."""
+    import gc
+
+    from symptomatic import cli
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(sys, "argv", ["symptomatic", *argv])
+    try:
+        code = cli.run()
+    except SystemExit as exc:  # --help
+        code = int(exc.code or 0)
+    assert code == 0
+    assert calls == (["disable", "freeze"] if disabled else ["freeze"])
+    calls.clear()
+    assert main(["validate"]) == 0
+    assert calls == []
+    capsys.readouterr()

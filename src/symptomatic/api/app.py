@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -124,4 +125,8 @@ def app_factory() -> FastAPI:
         body_timeout=env_number(CLIENT_TIMEOUT_ENV, BODY_TIMEOUT),
     )
     app.state.service.warm()
+    # What is loaded by now (knowledge, language data, tables) lives as long as the worker:
+    # keep it out of the garbage collector's full passes, which would otherwise walk
+    # hundreds of thousands of objects now and then, in the middle of a request.
+    gc.freeze()
     return app

@@ -9,10 +9,14 @@ lazy so that ``symptomatic check --json`` starts fast. Bad input prints one line
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
+
+#: Commands that give one answer and exit (the garbage collector waits until then).
+_ONE_ANSWER = frozenset({"check", "conditions", "evidences", "validate"})
 
 EXIT_INPUT = 2
 EXIT_KNOWLEDGE = 3
@@ -222,3 +226,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def run() -> int:
+    """The ``symptomatic`` program: :func:`main` on the process's arguments, in a process
+    that ends right after (so it can spare the garbage collector's work, which ``main``
+    called from other code must not)."""
+    if _command_of(sys.argv[1:]) in _ONE_ANSWER:
+        # One answer, then exit: what is loaded lives until then, so looking for reference
+        # cycles among it while it loads is wasted work.
+        gc.disable()
+    try:
+        return main()
+    finally:
+        # Nothing loaded needs collecting at exit: skip the interpreter's last full pass.
+        gc.freeze()

@@ -55,7 +55,7 @@ parent is answered present, and no question is asked twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -185,16 +185,24 @@ class QuestionTable:
     neg_entropy: FloatArray  # (Q, H) sum over the question's outcomes of L log L
     group: IntArray  # (H,) care group of each hypothesis
     n_groups: int
-    # ``lik`` again, its columns in group order (``group_order``), column-major: group g's
-    # columns are ``group_bounds[g]:group_bounds[g + 1]``, so P(o, g) is one product each.
-    lik_by_group: NDArray[np.float32]  # (O, H)
-    group_order: IntArray  # (H,)
-    group_bounds: IntArray  # (n_groups + 1,)
     history: BoolArray  # (Q,) history questions (risk factors, past illnesses)
     level_onehot: FloatArray  # (H, 5) care level of each hypothesis (triage's levels)
     thresholds: FloatArray  # (4,) the triage policy's threshold of each urgent level
     mass_floor: float  # the triage policy's min_probability
     severity: NDArray[np.int64]  # (H,) the model's severity of each hypothesis
+    # Worked out from the above: ``lik`` again, its columns in group order (``group_order``),
+    # column-major; group g's columns are ``group_bounds[g]:group_bounds[g + 1]``, so that
+    # P(o, g) is one matrix-vector product per group.
+    lik_by_group: NDArray[np.float32] = field(init=False, repr=False)  # (O, H)
+    group_order: IntArray = field(init=False, repr=False)  # (H,)
+    group_bounds: IntArray = field(init=False, repr=False)  # (n_groups + 1,)
+
+    def __post_init__(self) -> None:
+        order = np.argsort(self.group, kind="stable")
+        bounds = np.searchsorted(self.group[order], np.arange(self.n_groups + 1))
+        object.__setattr__(self, "group_order", order)
+        object.__setattr__(self, "group_bounds", bounds)
+        object.__setattr__(self, "lik_by_group", np.asfortranarray(self.lik[:, order]))
 
     @property
     def n_questions(self) -> int:
@@ -224,9 +232,6 @@ def compile_questions(kb: KnowledgeBase, model: CompiledModel) -> QuestionTable:
     if model.other is not None:
         groups.append(len(CARE_LEVELS))
     _, onehot, thresholds = levels_of(kb, model.n_hypotheses)
-    group = np.array(groups, dtype=np.intp)
-    n_groups = len(CARE_LEVELS) + 1
-    group_order = np.argsort(group, kind="stable")
     return QuestionTable(
         evidences=codes,
         index=index,
@@ -236,11 +241,8 @@ def compile_questions(kb: KnowledgeBase, model: CompiledModel) -> QuestionTable:
         outcome_slot=outcome_slot,
         lik=np.ascontiguousarray(lik, dtype=np.float32),
         neg_entropy=np.ascontiguousarray(neg_entropy),
-        group=group,
-        n_groups=n_groups,
-        lik_by_group=np.asfortranarray(lik[:, group_order], dtype=np.float32),
-        group_order=group_order,
-        group_bounds=np.searchsorted(group[group_order], np.arange(n_groups + 1)),
+        group=np.array(groups, dtype=np.intp),
+        n_groups=len(CARE_LEVELS) + 1,
         history=np.array([e.history for e in kb.evidences], dtype=bool),
         level_onehot=onehot,
         thresholds=thresholds,
