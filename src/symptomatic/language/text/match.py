@@ -16,11 +16,14 @@ from functools import lru_cache
 from typing import Any
 
 from symptomatic.language._resources import LanguageData, load_language
+from symptomatic.language.text import index
+from symptomatic.language.text.index import TRIES, PackagedIndex
 from symptomatic.language.text.tokens import Speller, Token, norm_word, words
 
-__all__ = ["Compiled", "Match", "Trie", "compiled", "scan", "vocabulary"]
+__all__ = ["Compiled", "Match", "Trie", "build", "build_tries", "compiled", "scan", "vocabulary"]
 
-Trie = dict[str, Any]
+#: A trie node: word -> node, and ``"\\0"`` -> the items of the phrases ending there.
+Trie = Mapping[str, Any]
 _END = "\0"
 
 
@@ -47,7 +50,7 @@ class Match:
         )
 
 
-def _add(trie: Trie, words: Sequence[str], item: Any) -> None:
+def _add(trie: dict[str, Any], words: Sequence[str], item: Any) -> None:
     node = trie
     for w in words:
         node = node.setdefault(w, {})
@@ -104,11 +107,9 @@ def _split_words(data: LanguageData) -> dict[str, tuple[str, ...]]:
     }
 
 
-@lru_cache(maxsize=8)
-def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
-    """The words of every phrase of ``lang``'s data, worked out once per language:
-    (main phrases, phrase concepts, cues), each a list of (words, item)."""
-    data = load_language(lang)
+def _keys_of(data: LanguageData) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
+    """The words of every phrase of ``data``: (main phrases, phrase concepts, cues), each a
+    list of (words, item)."""
     split = _split_words(data)
 
     def key(phrase: str) -> tuple[str, ...]:
@@ -123,12 +124,11 @@ def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
     return main, concepts, cues
 
 
-@lru_cache(maxsize=8)
-def vocabulary(lang: str) -> frozenset[str]:
-    """Every word of ``lang``'s data (cheap: no tries), for spelling and detection."""
-    data = load_language(lang)
+def _vocabulary_of(
+    data: LanguageData, keys: tuple[list[tuple[tuple[str, ...], Any]], ...]
+) -> frozenset[str]:
     found: set[str] = set()
-    for group in _keys(lang):
+    for group in keys:
         for ws, _ in group:
             found.update(ws)
     found.update(norm_word(w) for w in data.context.stop_words)
@@ -136,43 +136,76 @@ def vocabulary(lang: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=8)
-def compiled(lang: str) -> Compiled:
-    """``lang``'s tries and speller, built on first use and kept."""
-    data = load_language(lang)
+def build_tries(data: LanguageData) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+    """``data``'s tries (by name: :data:`~symptomatic.language.text.index.TRIES`) and its
+    vocabulary, built in memory."""
     skip = frozenset(norm_word(w) for w in data.context.skip_words)
-    main: Trie = {}
-    phrases: Trie = {}
-    cues: Trie = {}
-    triggers: Trie = {}
-    main_keys, concept_keys, cue_keys = _keys(lang)
+    keys = _keys_of(data)
+    main_keys, concept_keys, cue_keys = keys
+    tries: dict[str, dict[str, Any]] = {name: {} for name in TRIES}
     trigger_keys = [(ws, item) for ws, item in main_keys if item[0] == "trig"]
-    for trie, group in (
-        (main, main_keys),
-        (phrases, concept_keys),
-        (cues, cue_keys),
-        (triggers, trigger_keys),
+    for name, group in (
+        ("main", main_keys),
+        ("phrases", concept_keys),
+        ("cues", cue_keys),
+        ("triggers", trigger_keys),
     ):
         for ws, item in group:
             kept = [w for w in ws if w not in skip]
             if kept:
-                _add(trie, kept, item)
-    questions: Trie = {}
+                _add(tries[name], kept, item)
     for q in data.context.question_cues:
         if q_words := words(q):
-            _add(questions, q_words, ("question", q))
+            _add(tries["questions"], q_words, ("question", q))
+    return tries, _vocabulary_of(data, keys)
+
+
+@lru_cache(maxsize=8)
+def _packaged(lang: str) -> PackagedIndex | None:
+    return index.load(lang)
+
+
+@lru_cache(maxsize=8)
+def vocabulary(lang: str) -> frozenset[str]:
+    """Every word of ``lang``'s data, for spelling and detection (from the packaged index;
+    without one, worked out from the data, without the tries)."""
+    packaged = _packaged(lang)
+    if packaged is not None:
+        return packaged.vocabulary
+    data = load_language(lang)
+    return _vocabulary_of(data, _keys_of(data))
+
+
+def build(data: LanguageData) -> Compiled:
+    """``data``'s tries and speller, built in memory (any language data)."""
+    tries, vocab = build_tries(data)
+    return _compiled(data, tries, vocab)
+
+
+def _compiled(data: LanguageData, tries: Mapping[str, Trie], vocab: frozenset[str]) -> Compiled:
     return Compiled(
         data=data,
-        main=main,
-        phrases=phrases,
-        cues=cues,
-        triggers=triggers,
-        questions=questions,
-        speller=Speller(vocabulary(lang)),
-        skip=skip,
+        main=tries["main"],
+        phrases=tries["phrases"],
+        cues=tries["cues"],
+        triggers=tries["triggers"],
+        questions=tries["questions"],
+        speller=Speller(vocab),
+        skip=frozenset(norm_word(w) for w in data.context.skip_words),
         stop=frozenset(norm_word(w) for w in data.context.stop_words),
         split=_split_words(data),
     )
+
+
+@lru_cache(maxsize=8)
+def compiled(lang: str) -> Compiled:
+    """``lang``'s tries and speller: the packaged index when it is current (see
+    :mod:`~symptomatic.language.text.index`), else built in memory; kept."""
+    data = load_language(lang)
+    packaged = _packaged(lang)
+    if packaged is None:
+        return build(data)
+    return _compiled(data, packaged.tries(data.lexicon.entries), packaged.vocabulary)
 
 
 def scan(toks: Sequence[Token], trie: Trie, *, consume: bool) -> list[Match]:

@@ -1,0 +1,199 @@
+"""The packaged phrase index: each language's tries, prebuilt, read a word at a time.
+
+Building the tries of a language (:func:`symptomatic.language.text.match.build`) means
+reading some 20,000 phrases into words: tens of milliseconds, on every start. The package
+ships them prebuilt instead, in ``symptomatic/language/data/compiled/<lang>.index``,
+written by ``tools/kb/build_language_index.py`` (never by hand). Decoding a whole prebuilt
+trie costs about as much as building it (making the dicts dominates), so the file keeps,
+for each trie, the sub-trie under each first word as its own encoded blob: a text decodes
+only the sub-tries of the words it has (:class:`LazyRoot`).
+
+The file is a :mod:`marshal` dump, format version 2 (readable by every Python 3; no shared
+references, so the bytes do not depend on the process that wrote them), of a dict:
+
+* ``format``: :data:`FORMAT`; ``lang``;
+* ``sources``: (file name, sha256) of each of the language's data files the tries come
+  from (:data:`SOURCES`);
+* ``vocabulary``: every word of those phrases (and the filler words), sorted;
+* ``tries``: trie name -> {first word -> the marshalled sub-trie}. In the main trie a
+  lexicon entry is written as its position in ``lexicon.json``'s entries and read back
+  as that :class:`~symptomatic.language._resources.LexEntry`.
+
+:func:`load` trusts nothing: it checks the format and the sha256 of the data files the
+package holds now (under a millisecond; the files are read anyway), and returns ``None``
+when the index is missing, unreadable or was built from other data. The caller then builds
+the tries in memory, as for any data not packaged: a stale index costs time, never a
+wrong reading. ``symptomatic validate`` (:func:`problems`) reports it so that it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from symptomatic.knowledge._io import Node
+from symptomatic.language._resources import LexEntry, data_dir
+
+__all__ = [
+    "FORMAT",
+    "SOURCES",
+    "TRIES",
+    "LazyRoot",
+    "PackagedIndex",
+    "encode",
+    "index_dir",
+    "load",
+    "problems",
+    "source_hashes",
+]
+
+FORMAT = 1
+#: The files of ``data/<lang>/`` the tries and the vocabulary are made from.
+SOURCES = ("context.json", "lexicon.json", "outside_terms.json", "red_flag_phrases.json")
+#: The tries of :class:`~symptomatic.language.text.match.Compiled`, by name.
+TRIES = ("main", "phrases", "cues", "triggers", "questions")
+_MARSHAL_VERSION = 2
+_END = "\0"
+
+
+def index_dir() -> Node:
+    return data_dir() / "compiled"
+
+
+def source_hashes(lang: str, directory: Node | None = None) -> tuple[tuple[str, str], ...]:
+    """(file name, sha256) of ``lang``'s files the index is built from."""
+    base = (data_dir() if directory is None else directory) / lang
+    return tuple((name, hashlib.sha256((base / name).read_bytes()).hexdigest()) for name in SOURCES)
+
+
+def _lex_refs(node: dict[str, Any], position: Mapping[int, int]) -> dict[str, Any]:
+    """A copy of a trie with each lexicon entry written as its position."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == _END:
+            out[key] = [
+                (kind, position[id(payload)]) if kind == "lex" else (kind, payload)
+                for kind, payload in value
+            ]
+        else:
+            out[key] = _lex_refs(value, position)
+    return out
+
+
+def encode(
+    lang: str,
+    tries: Mapping[str, dict[str, Any]],
+    vocabulary: frozenset[str],
+    entries: Sequence[LexEntry],
+    sources: tuple[tuple[str, str], ...],
+) -> bytes:
+    """The index file of tries built in memory (see the module docstring)."""
+    position = {id(e): i for i, e in enumerate(entries)}
+    doc = {
+        "format": FORMAT,
+        "lang": lang,
+        "sources": sources,
+        "vocabulary": tuple(sorted(vocabulary)),
+        "tries": {
+            name: {
+                word: marshal.dumps(_lex_refs(sub, position), _MARSHAL_VERSION)
+                for word, sub in tries[name].items()
+            }
+            for name in TRIES
+        },
+    }
+    return marshal.dumps(doc, _MARSHAL_VERSION)
+
+
+def _resolve(node: dict[str, Any], entries: Sequence[LexEntry]) -> dict[str, Any]:
+    """Lexicon entries back in place of their positions (in place)."""
+    for key, value in node.items():
+        if key == _END:
+            node[key] = [
+                (kind, entries[payload]) if kind == "lex" else (kind, payload)
+                for kind, payload in value
+            ]
+        else:
+            _resolve(value, entries)
+    return node
+
+
+class LazyRoot(Mapping[str, Any]):
+    """The root of a packaged trie: a sub-trie is decoded when its first word is read, and
+    kept. :func:`~symptomatic.language.text.match.scan` reads it as a dict."""
+
+    __slots__ = ("_blobs", "_decoded", "_entries")
+
+    def __init__(self, blobs: Mapping[str, bytes], entries: Sequence[LexEntry]) -> None:
+        self._blobs = blobs
+        self._entries = entries
+        self._decoded: dict[str, dict[str, Any]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._blobs
+
+    def __getitem__(self, word: str) -> dict[str, Any]:
+        node = self._decoded.get(word)
+        if node is None:
+            # Two threads may both decode a word: equal results, the last one kept.
+            node = _resolve(marshal.loads(self._blobs[word]), self._entries)
+            self._decoded[word] = node
+        return node
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+
+@dataclass(frozen=True, slots=True)
+class PackagedIndex:
+    """A language's index as read from the package, its sources checked."""
+
+    lang: str
+    vocabulary: frozenset[str]
+    blobs: Mapping[str, Mapping[str, bytes]]  # trie name -> first word -> sub-trie
+
+    def tries(self, entries: Sequence[LexEntry]) -> dict[str, LazyRoot]:
+        """The tries, reading the lexicon entries from ``entries`` (``lexicon.json``'s)."""
+        return {name: LazyRoot(self.blobs[name], entries) for name in TRIES}
+
+
+def _read(lang: str) -> dict[str, Any] | None:
+    try:
+        doc = marshal.loads((index_dir() / f"{lang}.index").read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("lang") != lang:
+        return None
+    return doc
+
+
+def load(lang: str) -> PackagedIndex | None:
+    """``lang``'s packaged index; ``None`` when it is missing, unreadable or stale."""
+    doc = _read(lang)
+    if doc is None:
+        return None
+    try:
+        if tuple(doc["sources"]) != source_hashes(lang):
+            return None
+        return PackagedIndex(lang, frozenset(doc["vocabulary"]), doc["tries"])
+    except (OSError, KeyError, TypeError):
+        return None
+
+
+def problems(lang: str) -> list[str]:
+    """What is wrong with ``lang``'s packaged index (empty when it is current)."""
+    doc = _read(lang)
+    if doc is None:
+        return [f"missing or unreadable (format {FORMAT} expected)"]
+    was = dict(doc.get("sources", ()))
+    return [
+        f"built from another {name}"
+        for name, digest in source_hashes(lang)
+        if was.get(name) != digest
+    ]
