@@ -15,9 +15,11 @@ references, so the bytes do not depend on the process that wrote them), of a dic
 * ``sources``: (file name, sha256) of each of the language's data files the tries come
   from (:data:`SOURCES`);
 * ``vocabulary``: every word of those phrases (and the filler words), sorted;
+* ``entries``: each entry of ``lexicon.json``, marshalled on its own;
 * ``tries``: trie name -> {first word -> the marshalled sub-trie}. In the main trie a
-  lexicon entry is written as its position in ``lexicon.json``'s entries and read back
-  as that :class:`~symptomatic.language._resources.LexEntry`.
+  lexicon entry is written as its position in ``entries``, and read back as a
+  :class:`~symptomatic.language._resources.LexEntry` equal to the one
+  :func:`~symptomatic.language._resources.load_language` gives.
 
 :func:`load` trusts nothing: it checks the format and the sha256 of the data files the
 package holds now (under a millisecond; the files are read anyway), and returns ``None``
@@ -30,12 +32,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from symptomatic.knowledge._io import Node
-from symptomatic.language._resources import LexEntry, data_dir
+from symptomatic.language._resources import Implied, LexEntry, data_dir
 
 __all__ = [
     "FORMAT",
@@ -83,6 +84,24 @@ def _lex_refs(node: dict[str, Any], position: Mapping[int, int]) -> dict[str, An
     return out
 
 
+def _entry_fields(e: LexEntry) -> tuple[Any, ...]:
+    with_ = tuple((w.evidence, w.values) for w in e.with_)
+    return (e.evidence, e.values, e.terms, e.needs, with_, e.family, e.family_mother)
+
+
+def _entry(blob: bytes) -> LexEntry:
+    evidence, values, terms, needs, with_, family, family_mother = marshal.loads(blob)
+    return LexEntry(
+        evidence=evidence,
+        values=values,
+        terms=terms,
+        needs=needs,
+        with_=tuple(Implied(ev, vs) for ev, vs in with_),
+        family=family,
+        family_mother=family_mother,
+    )
+
+
 def encode(
     lang: str,
     tries: Mapping[str, dict[str, Any]],
@@ -97,6 +116,7 @@ def encode(
         "lang": lang,
         "sources": sources,
         "vocabulary": tuple(sorted(vocabulary)),
+        "entries": tuple(marshal.dumps(_entry_fields(e), _MARSHAL_VERSION) for e in entries),
         "tries": {
             name: {
                 word: marshal.dumps(_lex_refs(sub, position), _MARSHAL_VERSION)
@@ -108,16 +128,16 @@ def encode(
     return marshal.dumps(doc, _MARSHAL_VERSION)
 
 
-def _resolve(node: dict[str, Any], entries: Sequence[LexEntry]) -> dict[str, Any]:
+def _resolve(node: dict[str, Any], entry: Callable[[int], LexEntry]) -> dict[str, Any]:
     """Lexicon entries back in place of their positions (in place)."""
     for key, value in node.items():
         if key == _END:
             node[key] = [
-                (kind, entries[payload]) if kind == "lex" else (kind, payload)
+                (kind, entry(payload)) if kind == "lex" else (kind, payload)
                 for kind, payload in value
             ]
         else:
-            _resolve(value, entries)
+            _resolve(value, entry)
     return node
 
 
@@ -125,11 +145,11 @@ class LazyRoot(Mapping[str, Any]):
     """The root of a packaged trie: a sub-trie is decoded when its first word is read, and
     kept. :func:`~symptomatic.language.text.match.scan` reads it as a dict."""
 
-    __slots__ = ("_blobs", "_decoded", "_entries")
+    __slots__ = ("_blobs", "_decoded", "_entry")
 
-    def __init__(self, blobs: Mapping[str, bytes], entries: Sequence[LexEntry]) -> None:
+    def __init__(self, blobs: Mapping[str, bytes], entry: Callable[[int], LexEntry]) -> None:
         self._blobs = blobs
-        self._entries = entries
+        self._entry = entry
         self._decoded: dict[str, dict[str, Any]] = {}
 
     def __contains__(self, word: object) -> bool:
@@ -139,7 +159,7 @@ class LazyRoot(Mapping[str, Any]):
         node = self._decoded.get(word)
         if node is None:
             # Two threads may both decode a word: equal results, the last one kept.
-            node = _resolve(marshal.loads(self._blobs[word]), self._entries)
+            node = _resolve(marshal.loads(self._blobs[word]), self._entry)
             self._decoded[word] = node
         return node
 
@@ -150,17 +170,26 @@ class LazyRoot(Mapping[str, Any]):
         return len(self._blobs)
 
 
-@dataclass(frozen=True, slots=True)
 class PackagedIndex:
-    """A language's index as read from the package, its sources checked."""
+    """A language's index as read from the package, its sources checked: the vocabulary,
+    the tries (:class:`LazyRoot`) and the lexicon entries they name, each decoded once, when
+    first matched (``lexicon.json`` itself is not read)."""
 
-    lang: str
-    vocabulary: frozenset[str]
-    blobs: Mapping[str, Mapping[str, bytes]]  # trie name -> first word -> sub-trie
+    __slots__ = ("_entries", "lang", "tries", "vocabulary")
 
-    def tries(self, entries: Sequence[LexEntry]) -> dict[str, LazyRoot]:
-        """The tries, reading the lexicon entries from ``entries`` (``lexicon.json``'s)."""
-        return {name: LazyRoot(self.blobs[name], entries) for name in TRIES}
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.lang: str = doc["lang"]
+        self.vocabulary = frozenset(doc["vocabulary"])
+        blobs: tuple[bytes, ...] = doc["entries"]
+        self._entries: list[LexEntry | None] = [None] * len(blobs)
+
+        def entry(i: int) -> LexEntry:
+            found = self._entries[i]
+            if found is None:
+                found = self._entries[i] = _entry(blobs[i])
+            return found
+
+        self.tries = {name: LazyRoot(doc["tries"][name], entry) for name in TRIES}
 
 
 def _read(lang: str) -> dict[str, Any] | None:
@@ -181,7 +210,7 @@ def load(lang: str) -> PackagedIndex | None:
     try:
         if tuple(doc["sources"]) != source_hashes(lang):
             return None
-        return PackagedIndex(lang, frozenset(doc["vocabulary"]), doc["tries"])
+        return PackagedIndex(doc)
     except (OSError, KeyError, TypeError):
         return None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from symptomatic.language._resources import LanguageData, load_language
+from symptomatic.language._resources import Context, LanguageData, load_context, load_language
 from symptomatic.language.text import index
 from symptomatic.language.text.index import TRIES, PackagedIndex
 from symptomatic.language.text.tokens import Speller, Token, norm_word, words
@@ -59,7 +59,7 @@ def _add(trie: dict[str, Any], words: Sequence[str], item: Any) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    data: LanguageData
+    lang: str
     main: Trie
     phrases: Trie
     cues: Trie
@@ -100,17 +100,15 @@ def _cue_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
     return out
 
 
-def _split_words(data: LanguageData) -> dict[str, tuple[str, ...]]:
+def _split_words(context: Context) -> dict[str, tuple[str, ...]]:
     """The language's words read as several ("cannot" -> "can", "t"), normalised."""
-    return {
-        norm_word(k): tuple(norm_word(w) for w in v) for k, v in data.context.split_words.items()
-    }
+    return {norm_word(k): tuple(norm_word(w) for w in v) for k, v in context.split_words.items()}
 
 
 def _keys_of(data: LanguageData) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
     """The words of every phrase of ``data``: (main phrases, phrase concepts, cues), each a
     list of (words, item)."""
-    split = _split_words(data)
+    split = _split_words(data.context)
 
     def key(phrase: str) -> tuple[str, ...]:
         # A phrase written with a split word ("cannot") reads as the tokens will.
@@ -179,21 +177,23 @@ def vocabulary(lang: str) -> frozenset[str]:
 def build(data: LanguageData) -> Compiled:
     """``data``'s tries and speller, built in memory (any language data)."""
     tries, vocab = build_tries(data)
-    return _compiled(data, tries, vocab)
+    return _compiled(data.lang, data.context, tries, vocab)
 
 
-def _compiled(data: LanguageData, tries: Mapping[str, Trie], vocab: frozenset[str]) -> Compiled:
+def _compiled(
+    lang: str, context: Context, tries: Mapping[str, Trie], vocab: frozenset[str]
+) -> Compiled:
     return Compiled(
-        data=data,
+        lang=lang,
         main=tries["main"],
         phrases=tries["phrases"],
         cues=tries["cues"],
         triggers=tries["triggers"],
         questions=tries["questions"],
         speller=Speller(vocab),
-        skip=frozenset(norm_word(w) for w in data.context.skip_words),
-        stop=frozenset(norm_word(w) for w in data.context.stop_words),
-        split=_split_words(data),
+        skip=frozenset(norm_word(w) for w in context.skip_words),
+        stop=frozenset(norm_word(w) for w in context.stop_words),
+        split=_split_words(context),
     )
 
 
@@ -201,11 +201,10 @@ def _compiled(data: LanguageData, tries: Mapping[str, Trie], vocab: frozenset[st
 def compiled(lang: str) -> Compiled:
     """``lang``'s tries and speller: the packaged index when it is current (see
     :mod:`~symptomatic.language.text.index`), else built in memory; kept."""
-    data = load_language(lang)
     packaged = _packaged(lang)
     if packaged is None:
-        return build(data)
-    return _compiled(data, packaged.tries(data.lexicon.entries), packaged.vocabulary)
+        return build(load_language(lang))
+    return _compiled(lang, load_context(lang), packaged.tries, packaged.vocabulary)
 
 
 def scan(toks: Sequence[Token], trie: Trie, *, consume: bool) -> list[Match]:

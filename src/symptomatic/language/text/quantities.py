@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from symptomatic._types import Finding, Status
-from symptomatic.language._resources import Quantities, load_language
+from symptomatic.language._resources import Quantities, load_quantities
 
 __all__ = ["Duration", "Numbers", "read_numbers"]
 
@@ -68,7 +68,7 @@ class _Patterns:
 
 @lru_cache(maxsize=8)
 def _patterns(lang: str) -> _Patterns:
-    q = load_language(lang).quantities
+    q = load_quantities(lang)
     num = r"(\d+(?:[.,]\d+)?|" + _alternatives(q.number_words)[3:]
     unit = "(" + _alternatives(q.unit_days) + ")"
     infant_units = "(" + _alternatives(q.infant_units) + ")"
