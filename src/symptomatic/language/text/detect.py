@@ -13,7 +13,7 @@ from functools import lru_cache
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS
 from symptomatic.knowledge._io import read_json
-from symptomatic.language._resources import data_dir, read_language_file
+from symptomatic.language._resources import data_dir, load_context
 from symptomatic.language.text.match import vocabulary
 from symptomatic.language.text.tokens import norm_word, words
 
@@ -37,13 +37,14 @@ def _ours() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _function_words() -> dict[str, frozenset[str]]:
     """Each language's small words (pronouns, articles...): enough to tell English from
-    French in most texts without building either language's word list. Read from the
-    languages' ``context.json`` alone (the rest of their data is not needed here)."""
-    out = {}
+    French in most texts without building either language's word list (the context words
+    alone: the rest of the languages' data is not read here)."""
+    out: dict[str, frozenset[str]] = {}
     for lang in LANGS:
-        ctx = read_language_file(lang, "context.json")
-        said = (*ctx.get("stop_words", ()), *ctx.get("skip_words", ()))
-        out[lang] = frozenset(w for w in map(norm_word, said) if len(w) > 1)
+        ctx = load_context(lang)
+        out[lang] = frozenset(
+            w for w in map(norm_word, (*ctx.stop_words, *ctx.skip_words)) if len(w) > 1
+        )
     return out
 
 
