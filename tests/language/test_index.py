@@ -48,6 +48,8 @@ def test_the_packaged_tries_are_the_tries_built_in_memory(lang: str) -> None:
         assert set(lazy) == set(plain)
         assert all(lazy[w] == plain[w] for w in plain), name
     assert (packaged.skip, packaged.stop, packaged.split) == (built.skip, built.stop, built.split)
+    for letter in "abcdefghijklmnopqrstuvwxyz0é":
+        assert packaged.speller._index(letter) == built.speller._index(letter), letter
 
 
 def test_a_lexicon_entry_is_read_back_whole() -> None:

@@ -15,6 +15,8 @@ references, so the bytes do not depend on the process that wrote them), of a dic
 * ``sources``: (file name, sha256) of each of the language's data files the tries come
   from (:data:`SOURCES`);
 * ``vocabulary``: every word of those phrases (and the filler words), sorted;
+* ``speller``: first letter -> the marshalled deletion index of the speller's words
+  (:func:`~symptomatic.language.text.tokens.deletion_index`);
 * ``entries``: each entry of ``lexicon.json``, marshalled on its own;
 * ``tries``: trie name -> {first word -> the marshalled sub-trie}. In the main trie a
   lexicon entry is written as its position in ``entries``, and read back as a
@@ -37,6 +39,7 @@ from typing import Any
 
 from symptomatic.knowledge._io import Node
 from symptomatic.language._resources import Implied, LexEntry, data_dir
+from symptomatic.language.text.tokens import deletion_index, speller_words
 
 __all__ = [
     "FORMAT",
@@ -117,6 +120,10 @@ def encode(
         "sources": sources,
         "vocabulary": tuple(sorted(vocabulary)),
         "entries": tuple(marshal.dumps(_entry_fields(e), _MARSHAL_VERSION) for e in entries),
+        "speller": {
+            letter: marshal.dumps(deletion_index(sorted(ws)), _MARSHAL_VERSION)
+            for letter, ws in sorted(speller_words(vocabulary).items())
+        },
         "tries": {
             name: {
                 word: marshal.dumps(_lex_refs(sub, position), _MARSHAL_VERSION)
@@ -175,7 +182,7 @@ class PackagedIndex:
     the tries (:class:`LazyRoot`) and the lexicon entries they name, each decoded once, when
     first matched (``lexicon.json`` itself is not read)."""
 
-    __slots__ = ("_entries", "lang", "tries", "vocabulary")
+    __slots__ = ("_entries", "_speller", "lang", "tries", "vocabulary")
 
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.lang: str = doc["lang"]
@@ -190,6 +197,15 @@ class PackagedIndex:
             return found
 
         self.tries = {name: LazyRoot(doc["tries"][name], entry) for name in TRIES}
+        self._speller: Mapping[str, bytes] = doc["speller"]
+
+    def deletions(self, letter: str) -> dict[str, tuple[str, ...]]:
+        """The speller's deletion index of the words starting with ``letter``."""
+        blob = self._speller.get(letter)
+        if blob is None:
+            return {}
+        index: dict[str, tuple[str, ...]] = marshal.loads(blob)
+        return index
 
 
 def _read(lang: str) -> dict[str, Any] | None:

@@ -1,8 +1,11 @@
 """Phrase matching: tries of the language data's phrases, scanned longest first.
 
-Tries per language, built once on first use: the main one (lexicon entries, body
-locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, the
-context cues, the trigger words alone and the question cues. :func:`scan` walks a trie
+Tries per language: the main one (lexicon entries, body locations, radiation cues,
+triggers, outside terms), the red-flag phrase concepts, the context cues, the trigger words
+alone and the question cues. For the packaged data they come prebuilt from the phrase index
+(:mod:`~symptomatic.language.text.index`: a sub-trie decoded when a text has its first
+word); for other data, or an index not built from the data, :func:`build` makes them in
+memory, once per language. The two are equal (a test compares them). :func:`scan` walks a trie
 over the tokens; with ``consume=True`` the matches do not overlap (longest first),
 otherwise every match is kept (red-flag phrases never hide a symptom). Scanning is linear
 in the number of tokens times the longest phrase.
@@ -10,7 +13,7 @@ in the number of tokens times the longest phrase.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -181,7 +184,11 @@ def build(data: LanguageData) -> Compiled:
 
 
 def _compiled(
-    lang: str, context: Context, tries: Mapping[str, Trie], vocab: frozenset[str]
+    lang: str,
+    context: Context,
+    tries: Mapping[str, Trie],
+    vocab: frozenset[str],
+    deletions: Callable[[str], dict[str, tuple[str, ...]]] | None = None,
 ) -> Compiled:
     return Compiled(
         lang=lang,
@@ -190,7 +197,7 @@ def _compiled(
         cues=tries["cues"],
         triggers=tries["triggers"],
         questions=tries["questions"],
-        speller=Speller(vocab),
+        speller=Speller(vocab, deletions),
         skip=frozenset(norm_word(w) for w in context.skip_words),
         stop=frozenset(norm_word(w) for w in context.stop_words),
         split=_split_words(context),
@@ -204,7 +211,9 @@ def compiled(lang: str) -> Compiled:
     packaged = _packaged(lang)
     if packaged is None:
         return build(load_language(lang))
-    return _compiled(lang, load_context(lang), packaged.tries, packaged.vocabulary)
+    return _compiled(
+        lang, load_context(lang), packaged.tries, packaged.vocabulary, packaged.deletions
+    )
 
 
 def scan(toks: Sequence[Token], trie: Trie, *, consume: bool) -> list[Match]:
