@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS, Finding, Span
@@ -202,8 +203,7 @@ def parse(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _AgeWords:
+class _AgeWords(NamedTuple):
     """A language's ``relative_age`` words, as normalised word tuples (longest first)."""
 
     between: tuple[tuple[str, ...], ...]

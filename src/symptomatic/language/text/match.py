@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from symptomatic.language._resources import Context, LanguageData, load_context, load_language
 from symptomatic.language.text import index
@@ -60,8 +60,7 @@ def _add(trie: dict[str, Any], words: Sequence[str], item: Any) -> None:
     node.setdefault(_END, []).append(item)
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
+class Compiled(NamedTuple):
     lang: str
     main: Trie
     phrases: Trie

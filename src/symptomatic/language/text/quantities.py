@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from symptomatic._types import Finding, Status
 from symptomatic.language._resources import Quantities, load_quantities
@@ -37,8 +38,7 @@ class Duration:
     days: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class Numbers:
+class Numbers(NamedTuple):
     findings: list[Finding]
     spans: list[tuple[int, int]]
     durations: list[Duration]
@@ -68,8 +68,7 @@ class _Lazy:
         return self._rx.finditer(text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Patterns:
+class _Patterns(NamedTuple):
     q: Quantities
     temp_unit: _Lazy
     temp_word: _Lazy
