@@ -120,7 +120,7 @@ def test_a_missing_or_unreadable_index_is_not_used(
     monkeypatch.setattr(index, "index_dir", lambda: tmp_path)
     for lang in LANGS:
         assert index.load(lang) is None
-        assert index.problems(lang) == ["missing or unreadable (format 1 expected)"]
+        assert index.problems(lang) == [f"missing or unreadable (format {index.FORMAT} expected)"]
 
 
 def test_without_an_index_the_tries_are_built(monkeypatch: pytest.MonkeyPatch) -> None:
