@@ -319,18 +319,20 @@ def load_language(lang: str, directory: str | Path | None = None) -> LanguageDat
 def _part(lang: str, name: str) -> Any:
     """One part of the packaged ``lang`` data, without reading the rest (the lexicon is most
     of it): the part of :func:`load_language`'s data when that is loaded already."""
+    part = _parts.get((lang, name))
+    if part is not None:
+        return part
     check_lang(lang)
     with _lock:
-        whole = _cache.get((lang, "<package>"))
-        if whole is not None:
-            return getattr(whole, name)
         part = _parts.get((lang, name))
         if part is None:
+            whole = _cache.get((lang, "<package>"))
             read = _read_context if name == "context" else _read_quantities
             try:
-                part = _parts[(lang, name)] = read(lang, data_dir())
+                part = getattr(whole, name) if whole is not None else read(lang, data_dir())
             except (KeyError, TypeError, ValueError) as exc:
                 raise _malformed(lang, exc) from None
+            _parts[(lang, name)] = part
         return part
 
 

@@ -71,6 +71,7 @@ _MAGIC = b"SYMPIDX\n"
 _PREFIX = struct.Struct("<8sQ")  # the magic, the length of the blobs that follow
 _LENGTH_BITS = 24  # a blob's reference: its offset in the file, then its length
 _LENGTH_MASK = (1 << _LENGTH_BITS) - 1
+_KNOWN_MAX = 50_000
 _END = "\0"
 
 
@@ -169,25 +170,37 @@ def _resolve(node: dict[str, Any], entry: Callable[[int], LexEntry]) -> dict[str
 
 class LazyRoot(Mapping[str, Any]):
     """The root of a packaged trie: a sub-trie is decoded when its first word is read, and
-    kept. :func:`~symptomatic.language.text.match.scan` reads it as a dict."""
+    kept. :func:`~symptomatic.language.text.match.scan` reads ``known`` (first word -> its
+    sub-trie, or ``None`` for a word that starts no phrase) and calls :meth:`load` for a
+    word not in it yet."""
 
-    __slots__ = ("_decoded", "_entry", "_file", "_refs")
+    __slots__ = ("_entry", "_file", "_refs", "known")
 
     def __init__(self, file: _File, refs: Mapping[str, int], entry: Callable[[int], LexEntry]):
         self._file = file
         self._refs = refs
         self._entry = entry
-        self._decoded: dict[str, dict[str, Any]] = {}
+        self.known: dict[str, dict[str, Any] | None] = {}
+
+    def load(self, word: str) -> dict[str, Any] | None:
+        """``word``'s sub-trie (``None``: no phrase starts with it), decoded and kept."""
+        ref = self._refs.get(word)
+        node = None if ref is None else _resolve(self._file.value(ref), self._entry)
+        # Words that start no phrase are kept too, up to a bound (a server reads any word).
+        # Two threads may both decode a word: equal results, the last one kept.
+        if node is not None or len(self.known) < _KNOWN_MAX:
+            self.known[word] = node
+        return node
 
     def __contains__(self, word: object) -> bool:
         return word in self._refs
 
     def __getitem__(self, word: str) -> dict[str, Any]:
-        node = self._decoded.get(word)
+        node = self.known.get(word)
         if node is None:
-            # Two threads may both decode a word: equal results, the last one kept.
-            node = _resolve(self._file.value(self._refs[word]), self._entry)
-            self._decoded[word] = node
+            node = self.load(word)
+            if node is None:
+                raise KeyError(word)
         return node
 
     def __iter__(self) -> Iterator[str]:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from symptomatic.language._resources import Context, LanguageData, load_context, load_language
 from symptomatic.language.text import index
-from symptomatic.language.text.index import TRIES, PackagedIndex
+from symptomatic.language.text.index import TRIES, LazyRoot, PackagedIndex
 from symptomatic.language.text.tokens import Speller, Token, norm_word, words
 
 __all__ = ["Compiled", "Match", "Trie", "build", "build_tries", "compiled", "scan", "vocabulary"]
@@ -28,6 +28,7 @@ __all__ = ["Compiled", "Match", "Trie", "build", "build_tries", "compiled", "sca
 #: A trie node: word -> node, and ``"\\0"`` -> the items of the phrases ending there.
 Trie = Mapping[str, Any]
 _END = "\0"
+_UNSEEN: Any = object()
 
 
 @dataclass(slots=True)
@@ -218,10 +219,20 @@ def compiled(lang: str) -> Compiled:
 def scan(toks: Sequence[Token], trie: Trie, *, consume: bool) -> list[Match]:
     """Longest matches of the trie's phrases within a clause (see the module docstring)."""
     out: list[Match] = []
+    # The first word is looked up in a plain dict: the trie, or what a packaged trie has
+    # decoded so far (``load`` decodes the rest).
+    known, load = (trie.known, trie.load) if isinstance(trie, LazyRoot) else (trie, None)
     i, n = 0, len(toks)
     while i < n:
-        node, best, j = trie, None, i
+        node = known.get(toks[i].norm, _UNSEEN)
+        if node is _UNSEEN:
+            node = None if load is None else load(toks[i].norm)
+        if node is None:
+            i += 1
+            continue
         clause = toks[i].clause
+        best = (i, node[_END]) if _END in node else None
+        j = i + 1
         while j < n and toks[j].norm in node and toks[j].clause == clause:
             node = node[toks[j].norm]
             if _END in node:

@@ -52,8 +52,8 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 class _Lazy:
-    """A regex compiled when first used: those that need a digit are never compiled for a
-    text without one (compiling the language's long alternations costs milliseconds)."""
+    """A regex compiled when first used: those that need a digit, never compiled for a text
+    without one (compiling the language's long alternations costs milliseconds)."""
 
     __slots__ = ("_flags", "_rx", "_source")
 
@@ -76,9 +76,9 @@ class _Patterns(NamedTuple):
     bare_temp: _Lazy
     fahrenheit: frozenset[str]
     pain_scale: _Lazy
-    duration: _Lazy
-    infant_age: _Lazy
-    age_word: _Lazy
+    duration: re.Pattern[str]
+    infant_age: re.Pattern[str]
+    age_word: re.Pattern[str]
     pills: _Lazy | None
 
 
@@ -124,7 +124,7 @@ def _patterns(lang: str) -> _Patterns:
         pain_scale=_Lazy(
             r"\b(\d{1,2})\s*" + _alternatives(q.out_of_ten) + r"\s*10\b", re.IGNORECASE
         ),
-        duration=_Lazy(
+        duration=re.compile(
             r"\b"
             + _alternatives(q.duration_cues)
             + r"\s+(?:"
@@ -141,7 +141,7 @@ def _patterns(lang: str) -> _Patterns:
             + r"\b",
             re.IGNORECASE,
         ),
-        infant_age=_Lazy(
+        infant_age=re.compile(
             r"\b"
             + num
             + r"[\s-]+"
@@ -159,7 +159,7 @@ def _patterns(lang: str) -> _Patterns:
             + r"\b",
             re.IGNORECASE,
         ),
-        age_word=_Lazy(r"\b" + _alternatives(q.age_words) + r"\b", re.IGNORECASE),
+        age_word=re.compile(r"\b" + _alternatives(q.age_words) + r"\b", re.IGNORECASE),
         pills=_Lazy(
             r"\b(\d{1,3})\s+(?:x\s+)?(?!"
             + not_a_count
