@@ -52,6 +52,16 @@ def test_the_packaged_tries_are_the_tries_built_in_memory(lang: str) -> None:
         assert packaged.speller._index(letter) == built.speller._index(letter), letter
 
 
+def test_a_packaged_root_reads_as_a_dict() -> None:
+    root = match.compiled("en").main
+    assert isinstance(root, index.LazyRoot)
+    assert "cough" in root and root["cough"] == root.load("cough")
+    assert "qwxz" not in root and root.load("qwxz") is None
+    with pytest.raises(KeyError):
+        root["qwxz"]
+    assert root.known["cough"] is root["cough"]
+
+
 def test_a_lexicon_entry_is_read_back_whole() -> None:
     entries = load_language("en").lexicon.entries
     tries = match.compiled("en").main
