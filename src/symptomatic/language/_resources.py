@@ -9,7 +9,10 @@ Every language has a folder ``symptomatic/language/data/<lang>/``: ``lexicon.jso
 ``answers.json``, ``interview.json``, ``jargon.json`` and ``ui.json``. Shared numbers sit
 in ``data/quantities.json``. A new language is a new folder. Files are read with the one
 JSON reader (:mod:`symptomatic.knowledge._io`); the schema and the checks against the
-knowledge base live in :mod:`symptomatic.language._validate`.
+knowledge base live in :mod:`symptomatic.language._validate`. Reading text needs only the
+context and quantity words (:func:`load_context`, :func:`load_quantities`): its phrases and
+lexicon entries come from the packaged phrase index (:mod:`~.text.index`), so the lexicon,
+most of the data, is read only by :func:`load_language`.
 """
 
 from __future__ import annotations
