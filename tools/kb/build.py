@@ -19,7 +19,8 @@ Inputs:
 Outputs (in ``--out``, default ``src/symptomatic/knowledge/data``), all marked generated:
 ``vocabulary.json``, ``conditions/<id>.json`` (one record per condition, every number with
 its source), ``sources.json``, and ``compiled/`` (arrays and manifest; for the package,
-``symptomatic/knowledge/_packaged.py`` records the manifest's sha256). ``red_flags.json``,
+``symptomatic/knowledge/_packaged.py`` records the manifest's sha256; the language data's
+phrase index is rebuilt with it: ``build_language_index.py``). ``red_flags.json``,
 ``triage_policy.json`` (hand-written) and ``calibration.json`` (``tools/calibrate.py``) are
 read, never written, here; a base built elsewhere gets copies of them.
 """
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+import build_language_index  # noqa: E402
 from sources import ddxplus, expert, symcat  # noqa: E402
 
 from symptomatic.knowledge._arrays import dump_json  # noqa: E402
@@ -290,6 +292,7 @@ def compile_package(out: Path) -> str:
             f'MANIFEST_SHA256 = "{digest}"\n',
             encoding="utf-8",
         )
+        build_language_index.main([])  # the language data's phrase index, with it
     return digest
 
 

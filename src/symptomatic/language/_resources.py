@@ -9,7 +9,10 @@ Every language has a folder ``symptomatic/language/data/<lang>/``: ``lexicon.jso
 ``answers.json``, ``interview.json``, ``jargon.json`` and ``ui.json``. Shared numbers sit
 in ``data/quantities.json``. A new language is a new folder. Files are read with the one
 JSON reader (:mod:`symptomatic.knowledge._io`); the schema and the checks against the
-knowledge base live in :mod:`symptomatic.language._validate`.
+knowledge base live in :mod:`symptomatic.language._validate`. Reading text needs only the
+context and quantity words (:func:`load_context`, :func:`load_quantities`): its phrases and
+lexicon entries come from the packaged phrase index (:mod:`~.text.index`), so the lexicon,
+most of the data, is read only by :func:`load_language`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from symptomatic._errors import InputError, KnowledgeError
 from symptomatic._types import LANGS
@@ -36,7 +39,9 @@ __all__ = [
     "RelativeAge",
     "check_lang",
     "data_dir",
+    "load_context",
     "load_language",
+    "load_quantities",
     "read_language_file",
 ]
 
@@ -259,6 +264,23 @@ def _quantities(common: Mapping[str, Any], doc: Mapping[str, Any]) -> Quantities
     )
 
 
+def _malformed(lang: str, exc: Exception) -> KnowledgeError:
+    return KnowledgeError(
+        f"language data ({lang})", "$", f"missing or malformed entry {exc}; run validation"
+    )
+
+
+def _read_context(lang: str, base: Node) -> Context:
+    return _context(read_language_file(lang, "context.json", base))
+
+
+def _read_quantities(lang: str, base: Node) -> Quantities:
+    return _quantities(
+        read_json(base, "quantities.json", label="language/quantities.json"),
+        read_language_file(lang, "quantities.json", base),
+    )
+
+
 def build(lang: str, directory: Node | None = None) -> LanguageData:
     """Read one language's data (no validation: see :mod:`symptomatic.language._validate`)."""
     base = data_dir() if directory is None else directory
@@ -266,11 +288,8 @@ def build(lang: str, directory: Node | None = None) -> LanguageData:
         return LanguageData(
             lang=lang,
             lexicon=_lexicon(read_language_file(lang, "lexicon.json", base)),
-            context=_context(read_language_file(lang, "context.json", base)),
-            quantities=_quantities(
-                read_json(base, "quantities.json", label="language/quantities.json"),
-                read_language_file(lang, "quantities.json", base),
-            ),
+            context=_read_context(lang, base),
+            quantities=_read_quantities(lang, base),
             outside_terms=tuple(read_language_file(lang, "outside_terms.json", base)["terms"]),
             phrases={
                 k: tuple(v)
@@ -280,12 +299,11 @@ def build(lang: str, directory: Node | None = None) -> LanguageData:
             },
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise KnowledgeError(
-            f"language data ({lang})", "$", f"missing or malformed entry {exc}; run validation"
-        ) from None
+        raise _malformed(lang, exc) from None
 
 
 _cache: dict[tuple[str, str], LanguageData] = {}
+_parts: dict[tuple[str, str], Any] = {}
 _lock = threading.Lock()
 
 
@@ -299,3 +317,33 @@ def load_language(lang: str, directory: str | Path | None = None) -> LanguageDat
             cached = build(lang, None if directory is None else Path(directory))
             _cache[key] = cached
         return cached
+
+
+def _part(lang: str, name: str) -> Any:
+    """One part of the packaged ``lang`` data, without reading the rest (the lexicon is most
+    of it): the part of :func:`load_language`'s data when that is loaded already."""
+    part = _parts.get((lang, name))
+    if part is not None:
+        return part
+    check_lang(lang)
+    with _lock:
+        part = _parts.get((lang, name))
+        if part is None:
+            whole = _cache.get((lang, "<package>"))
+            read = _read_context if name == "context" else _read_quantities
+            try:
+                part = getattr(whole, name) if whole is not None else read(lang, data_dir())
+            except (KeyError, TypeError, ValueError) as exc:
+                raise _malformed(lang, exc) from None
+            _parts[(lang, name)] = part
+        return part
+
+
+def load_context(lang: str) -> Context:
+    """The packaged context words of ``lang`` (:attr:`LanguageData.context`)."""
+    return cast(Context, _part(lang, "context"))
+
+
+def load_quantities(lang: str) -> Quantities:
+    """The packaged quantity words of ``lang`` (:attr:`LanguageData.quantities`)."""
+    return cast(Quantities, _part(lang, "quantities"))

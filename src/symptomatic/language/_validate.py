@@ -4,7 +4,8 @@
 that need the knowledge base: every evidence and value exists and fits its evidence, every
 evidence can be reached by an everyday word in every language, every phrase concept a
 red-flag rule names has phrases in every language, and every language has the same
-sentences (answers, interview, interface words). It returns every problem found, each a
+sentences (answers, interview, interface words); for the packaged data, the phrase index
+was built from it. It returns every problem found, each a
 :class:`~symptomatic.KnowledgeError` naming the file, the path and the value.
 """
 
@@ -19,6 +20,7 @@ from symptomatic._types import LANGS
 from symptomatic.knowledge import Evidence, KnowledgeBase
 from symptomatic.knowledge._io import Node, read_json
 from symptomatic.language._resources import data_dir
+from symptomatic.language.text import index
 from symptomatic.language.text.tokens import norm_word, words
 
 __all__ = ["validate_language"]
@@ -318,7 +320,8 @@ def _check_shared_quantities(c: _Checker, doc: dict[str, Any] | None) -> None:
 
 
 def validate_language(kb: KnowledgeBase, directory: Node | None = None) -> list[KnowledgeError]:
-    """Every problem in the language data (empty when it is valid)."""
+    """Every problem in the language data (empty when it is valid); for the packaged data,
+    also a phrase index not built from it (``tools/kb/build_language_index.py``)."""
     node = data_dir() if directory is None else directory
     errors: list[KnowledgeError] = []
     c = _Checker(kb, errors)
@@ -378,4 +381,18 @@ def validate_language(kb: KnowledgeBase, directory: Node | None = None) -> list[
         for lang, have in per.items():
             for missing in sorted(union - have):
                 c.bad(f"language/{lang}/{name}", f"$.{missing}", "missing in this language", None)
+    if directory is None:
+        _check_index(c)
     return errors
+
+
+def _check_index(c: _Checker) -> None:
+    """The packaged phrase index is the one the packaged data gives (else it goes unused:
+    correct, but every start builds the tries)."""
+    for lang in LANGS:
+        for problem in index.problems(lang):
+            c.bad(
+                f"language/compiled/{lang}.index",
+                "$",
+                f"{problem}: run tools/kb/build_language_index.py",
+            )

@@ -32,11 +32,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS, Finding, Span
 from symptomatic.knowledge import KnowledgeBase
-from symptomatic.language._resources import load_language
+from symptomatic.language._resources import load_quantities
 from symptomatic.language.text.context import Scopes, apply_context, status
 from symptomatic.language.text.detect import detect_language
 from symptomatic.language.text.findings import Roles, resolve, to_findings
@@ -119,7 +120,7 @@ def parse(
         return ParseResult(lang=lang or LANGS[0], findings=(), text=text)
     lang = lang or detect_language(clean)
     comp = compiled(lang)
-    data = comp.data
+    quantities = load_quantities(lang)
     all_toks = tokenize(clean, comp.speller, comp.split)
     toks = _content_tokens(all_toks, comp.skip)
 
@@ -152,9 +153,9 @@ def parse(
         main,
         all_toks,
         clean,
-        data.quantities.sides,
+        quantities.sides,
         scan(toks, comp.triggers, consume=False),
-        data.quantities.carer_history,
+        quantities.carer_history,
     )
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)
@@ -202,8 +203,7 @@ def parse(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _AgeWords:
+class _AgeWords(NamedTuple):
     """A language's ``relative_age`` words, as normalised word tuples (longest first)."""
 
     between: tuple[tuple[str, ...], ...]
@@ -221,7 +221,7 @@ def _word_tuples(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=8)
 def _age_words(lang: str) -> _AgeWords:
-    q = load_language(lang).quantities
+    q = load_quantities(lang)
     ra = q.relative_age
     return _AgeWords(
         between=_word_tuples(ra.between),

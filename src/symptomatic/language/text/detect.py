@@ -13,7 +13,7 @@ from functools import lru_cache
 from symptomatic._errors import TextInputError
 from symptomatic._types import LANGS
 from symptomatic.knowledge._io import read_json
-from symptomatic.language._resources import data_dir
+from symptomatic.language._resources import data_dir, load_context
 from symptomatic.language.text.match import vocabulary
 from symptomatic.language.text.tokens import norm_word, words
 
@@ -37,20 +37,15 @@ def _ours() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _function_words() -> dict[str, frozenset[str]]:
     """Each language's small words (pronouns, articles...): enough to tell English from
-    French in most texts without building either language's word list."""
-    from symptomatic.language._resources import load_language
-
-    return {
-        lang: frozenset(
-            norm_word(w)
-            for w in (
-                *load_language(lang).context.stop_words,
-                *load_language(lang).context.skip_words,
-            )
-            if len(norm_word(w)) > 1
+    French in most texts without building either language's word list (the context words
+    alone: the rest of the languages' data is not read here)."""
+    out: dict[str, frozenset[str]] = {}
+    for lang in LANGS:
+        ctx = load_context(lang)
+        out[lang] = frozenset(
+            w for w in map(norm_word, (*ctx.stop_words, *ctx.skip_words)) if len(w) > 1
         )
-        for lang in LANGS
-    }
+    return out
 
 
 def detect_language(text: str) -> str:

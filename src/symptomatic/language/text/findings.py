@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from symptomatic._types import Finding, Status
 from symptomatic.knowledge import KnowledgeBase
@@ -33,8 +32,7 @@ from symptomatic.language.text.tokens import Token
 __all__ = ["Roles", "resolve", "to_findings"]
 
 
-@dataclass(frozen=True, slots=True)
-class Roles:
+class Roles(NamedTuple):
     """The evidences the parser needs by role, read from the knowledge base."""
 
     location_of: Mapping[str, str]  # evidence -> its follow-up with the role "location"

@@ -1,8 +1,11 @@
 """Phrase matching: tries of the language data's phrases, scanned longest first.
 
-Tries per language, built once on first use: the main one (lexicon entries, body
-locations, radiation cues, triggers, outside terms), the red-flag phrase concepts, the
-context cues, the trigger words alone and the question cues. :func:`scan` walks a trie
+Tries per language: the main one (lexicon entries, body locations, radiation cues,
+triggers, outside terms), the red-flag phrase concepts, the context cues, the trigger words
+alone and the question cues. For the packaged data they come prebuilt from the phrase index
+(:mod:`~symptomatic.language.text.index`: a sub-trie decoded when a text has its first
+word); for other data, or an index not built from the data, :func:`build` makes them in
+memory, once per language. The two are equal (a test compares them). :func:`scan` walks a trie
 over the tokens; with ``consume=True`` the matches do not overlap (longest first),
 otherwise every match is kept (red-flag phrases never hide a symptom). Scanning is linear
 in the number of tokens times the longest phrase.
@@ -10,18 +13,22 @@ in the number of tokens times the longest phrase.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from symptomatic.language._resources import LanguageData, load_language
+from symptomatic.language._resources import Context, LanguageData, load_context, load_language
+from symptomatic.language.text import index
+from symptomatic.language.text.index import TRIES, LazyRoot, PackagedIndex
 from symptomatic.language.text.tokens import Speller, Token, norm_word, words
 
-__all__ = ["Compiled", "Match", "Trie", "compiled", "scan", "vocabulary"]
+__all__ = ["Compiled", "Match", "Trie", "build", "build_tries", "compiled", "scan", "vocabulary"]
 
-Trie = dict[str, Any]
+#: A trie node: word -> node, and ``"\\0"`` -> the items of the phrases ending there.
+Trie = Mapping[str, Any]
 _END = "\0"
+_UNSEEN: Any = object()
 
 
 @dataclass(slots=True)
@@ -47,16 +54,15 @@ class Match:
         )
 
 
-def _add(trie: Trie, words: Sequence[str], item: Any) -> None:
+def _add(trie: dict[str, Any], words: Sequence[str], item: Any) -> None:
     node = trie
     for w in words:
         node = node.setdefault(w, {})
     node.setdefault(_END, []).append(item)
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    data: LanguageData
+class Compiled(NamedTuple):
+    lang: str
     main: Trie
     phrases: Trie
     cues: Trie
@@ -97,19 +103,15 @@ def _cue_words(data: LanguageData) -> list[tuple[str, tuple[str, Any]]]:
     return out
 
 
-def _split_words(data: LanguageData) -> dict[str, tuple[str, ...]]:
+def _split_words(context: Context) -> dict[str, tuple[str, ...]]:
     """The language's words read as several ("cannot" -> "can", "t"), normalised."""
-    return {
-        norm_word(k): tuple(norm_word(w) for w in v) for k, v in data.context.split_words.items()
-    }
+    return {norm_word(k): tuple(norm_word(w) for w in v) for k, v in context.split_words.items()}
 
 
-@lru_cache(maxsize=8)
-def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
-    """The words of every phrase of ``lang``'s data, worked out once per language:
-    (main phrases, phrase concepts, cues), each a list of (words, item)."""
-    data = load_language(lang)
-    split = _split_words(data)
+def _keys_of(data: LanguageData) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
+    """The words of every phrase of ``data``: (main phrases, phrase concepts, cues), each a
+    list of (words, item)."""
+    split = _split_words(data.context)
 
     def key(phrase: str) -> tuple[str, ...]:
         # A phrase written with a split word ("cannot") reads as the tokens will.
@@ -123,12 +125,11 @@ def _keys(lang: str) -> tuple[list[tuple[tuple[str, ...], Any]], ...]:
     return main, concepts, cues
 
 
-@lru_cache(maxsize=8)
-def vocabulary(lang: str) -> frozenset[str]:
-    """Every word of ``lang``'s data (cheap: no tries), for spelling and detection."""
-    data = load_language(lang)
+def _vocabulary_of(
+    data: LanguageData, keys: tuple[list[tuple[tuple[str, ...], Any]], ...]
+) -> frozenset[str]:
     found: set[str] = set()
-    for group in _keys(lang):
+    for group in keys:
         for ws, _ in group:
             found.update(ws)
     found.update(norm_word(w) for w in data.context.stop_words)
@@ -136,52 +137,102 @@ def vocabulary(lang: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=8)
-def compiled(lang: str) -> Compiled:
-    """``lang``'s tries and speller, built on first use and kept."""
-    data = load_language(lang)
+def build_tries(data: LanguageData) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+    """``data``'s tries (by name: :data:`~symptomatic.language.text.index.TRIES`) and its
+    vocabulary, built in memory."""
     skip = frozenset(norm_word(w) for w in data.context.skip_words)
-    main: Trie = {}
-    phrases: Trie = {}
-    cues: Trie = {}
-    triggers: Trie = {}
-    main_keys, concept_keys, cue_keys = _keys(lang)
+    keys = _keys_of(data)
+    main_keys, concept_keys, cue_keys = keys
+    tries: dict[str, dict[str, Any]] = {name: {} for name in TRIES}
     trigger_keys = [(ws, item) for ws, item in main_keys if item[0] == "trig"]
-    for trie, group in (
-        (main, main_keys),
-        (phrases, concept_keys),
-        (cues, cue_keys),
-        (triggers, trigger_keys),
+    for name, group in (
+        ("main", main_keys),
+        ("phrases", concept_keys),
+        ("cues", cue_keys),
+        ("triggers", trigger_keys),
     ):
         for ws, item in group:
             kept = [w for w in ws if w not in skip]
             if kept:
-                _add(trie, kept, item)
-    questions: Trie = {}
+                _add(tries[name], kept, item)
     for q in data.context.question_cues:
         if q_words := words(q):
-            _add(questions, q_words, ("question", q))
+            _add(tries["questions"], q_words, ("question", q))
+    return tries, _vocabulary_of(data, keys)
+
+
+@lru_cache(maxsize=8)
+def _packaged(lang: str) -> PackagedIndex | None:
+    return index.load(lang)
+
+
+@lru_cache(maxsize=8)
+def vocabulary(lang: str) -> frozenset[str]:
+    """Every word of ``lang``'s data, for spelling and detection (from the packaged index;
+    without one, worked out from the data, without the tries)."""
+    packaged = _packaged(lang)
+    if packaged is not None:
+        return packaged.vocabulary
+    data = load_language(lang)
+    return _vocabulary_of(data, _keys_of(data))
+
+
+def build(data: LanguageData) -> Compiled:
+    """``data``'s tries and speller, built in memory (any language data)."""
+    tries, vocab = build_tries(data)
+    return _compiled(data.lang, data.context, tries, vocab)
+
+
+def _compiled(
+    lang: str,
+    context: Context,
+    tries: Mapping[str, Trie],
+    vocab: frozenset[str],
+    deletions: Callable[[str], dict[str, tuple[str, ...]]] | None = None,
+) -> Compiled:
     return Compiled(
-        data=data,
-        main=main,
-        phrases=phrases,
-        cues=cues,
-        triggers=triggers,
-        questions=questions,
-        speller=Speller(vocabulary(lang)),
-        skip=skip,
-        stop=frozenset(norm_word(w) for w in data.context.stop_words),
-        split=_split_words(data),
+        lang=lang,
+        main=tries["main"],
+        phrases=tries["phrases"],
+        cues=tries["cues"],
+        triggers=tries["triggers"],
+        questions=tries["questions"],
+        speller=Speller(vocab, deletions),
+        skip=frozenset(norm_word(w) for w in context.skip_words),
+        stop=frozenset(norm_word(w) for w in context.stop_words),
+        split=_split_words(context),
+    )
+
+
+@lru_cache(maxsize=8)
+def compiled(lang: str) -> Compiled:
+    """``lang``'s tries and speller: the packaged index when it is current (see
+    :mod:`~symptomatic.language.text.index`), else built in memory; kept."""
+    packaged = _packaged(lang)
+    if packaged is None:
+        return build(load_language(lang))
+    return _compiled(
+        lang, load_context(lang), packaged.tries, packaged.vocabulary, packaged.deletions
     )
 
 
 def scan(toks: Sequence[Token], trie: Trie, *, consume: bool) -> list[Match]:
     """Longest matches of the trie's phrases within a clause (see the module docstring)."""
     out: list[Match] = []
+    # The first word is looked up in a plain dict: the trie, or what a packaged trie has
+    # decoded so far (``load`` decodes the rest).
+    known, load = (trie.known, trie.load) if isinstance(trie, LazyRoot) else (trie, None)
     i, n = 0, len(toks)
     while i < n:
-        node, best, j = trie, None, i
+        node = known.get(toks[i].norm, _UNSEEN)
+        if node is _UNSEEN:
+            node = None if load is None else load(toks[i].norm)
+        if node is None:
+            i += 1
+            continue
         clause = toks[i].clause
+        best = (i, node[_END]) if _END in node else None
+        j = i + 1
         while j < n and toks[j].norm in node and toks[j].clause == clause:
             node = node[toks[j].norm]
             if _END in node:

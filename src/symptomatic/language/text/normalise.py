@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from symptomatic._errors import TextInputError
 
@@ -35,8 +35,7 @@ _DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014":
 _ASCII_TROUBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f`]")
 
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
+class Normalised(NamedTuple):
     """The clean text, and for each of its characters the original (start, end)."""
 
     text: str

@@ -13,12 +13,13 @@ Durations ("for two weeks", "depuis hier") and ages ("my 7 week old", "mon fils 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from symptomatic._types import Finding, Status
-from symptomatic.language._resources import Quantities, load_language
+from symptomatic.language._resources import Quantities, load_quantities
 
 __all__ = ["Duration", "Numbers", "read_numbers"]
 
@@ -37,8 +38,7 @@ class Duration:
     days: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class Numbers:
+class Numbers(NamedTuple):
     findings: list[Finding]
     spans: list[tuple[int, int]]
     durations: list[Duration]
@@ -51,24 +51,40 @@ def _alternatives(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in ws) + ")" if ws else "(?!x)x"
 
 
-@dataclass(frozen=True, slots=True)
-class _Patterns:
+class _Lazy:
+    """A regex compiled when first used: those that need a digit, never compiled for a text
+    without one (compiling the language's long alternations costs milliseconds)."""
+
+    __slots__ = ("_flags", "_rx", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._rx: re.Pattern[str] | None = None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._rx is None:
+            self._rx = re.compile(self._source, self._flags)
+        return self._rx.finditer(text)
+
+
+class _Patterns(NamedTuple):
     q: Quantities
-    temp_unit: re.Pattern[str]
-    temp_word: re.Pattern[str]
-    temp_after: re.Pattern[str]
-    bare_temp: re.Pattern[str]
+    temp_unit: _Lazy
+    temp_word: _Lazy
+    temp_after: _Lazy
+    bare_temp: _Lazy
     fahrenheit: frozenset[str]
-    pain_scale: re.Pattern[str]
+    pain_scale: _Lazy
     duration: re.Pattern[str]
     infant_age: re.Pattern[str]
     age_word: re.Pattern[str]
-    pills: re.Pattern[str] | None
+    pills: _Lazy | None
 
 
 @lru_cache(maxsize=8)
 def _patterns(lang: str) -> _Patterns:
-    q = load_language(lang).quantities
+    q = load_quantities(lang)
     num = r"(\d+(?:[.,]\d+)?|" + _alternatives(q.number_words)[3:]
     unit = "(" + _alternatives(q.unit_days) + ")"
     infant_units = "(" + _alternatives(q.infant_units) + ")"
@@ -81,7 +97,7 @@ def _patterns(lang: str) -> _Patterns:
         q=q,
         # A number, then a degree sign or word and maybe a scale (a whole word: "39 degrees
         # for two days" is not Fahrenheit), or a scale letter alone.
-        temp_unit=re.compile(
+        temp_unit=_Lazy(
             _TEMP
             + r"\s*(?:[°º]\s*("
             + _alternatives(scales)
@@ -94,18 +110,18 @@ def _patterns(lang: str) -> _Patterns:
             + r")\b)",
             re.IGNORECASE,
         ),
-        bare_temp=re.compile(
+        bare_temp=_Lazy(
             r"(?<![\d.,/])(" + "|".join(str(d) for d in whole) + r")[.,](\d)" + _NOT_BARE
         ),
         fahrenheit=frozenset(w.lower() for w in q.fahrenheit_words),
-        temp_word=re.compile(
+        temp_word=_Lazy(
             r"\b" + temp_words + r"[^\d.;!?\n]{0,20}?" + _TEMP + r"(?!\s*/|\d)", re.IGNORECASE
         ),
-        temp_after=re.compile(
+        temp_after=_Lazy(
             _TEMP + r"\s*" + _alternatives(q.temperature_after) + r"\s+" + temp_words,
             re.IGNORECASE,
         ),
-        pain_scale=re.compile(
+        pain_scale=_Lazy(
             r"\b(\d{1,2})\s*" + _alternatives(q.out_of_ten) + r"\s*10\b", re.IGNORECASE
         ),
         duration=re.compile(
@@ -144,7 +160,7 @@ def _patterns(lang: str) -> _Patterns:
             re.IGNORECASE,
         ),
         age_word=re.compile(r"\b" + _alternatives(q.age_words) + r"\b", re.IGNORECASE),
-        pills=re.compile(
+        pills=_Lazy(
             r"\b(\d{1,3})\s+(?:x\s+)?(?!"
             + not_a_count
             + r")(?:\w+\s+){0,3}?"

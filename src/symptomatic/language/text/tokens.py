@@ -12,10 +12,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-__all__ = ["FUZZY_MIN_LEN", "Speller", "Token", "norm_word", "tokenize", "words"]
+__all__ = [
+    "FUZZY_MIN_LEN",
+    "Speller",
+    "Token",
+    "deletion_index",
+    "norm_word",
+    "speller_words",
+    "tokenize",
+    "words",
+]
 
 FUZZY_MIN_LEN = 5
 SUBSTITUTION_MIN_LEN = 7
@@ -51,27 +60,53 @@ class Token(NamedTuple):
     position: int  # among all tokens
 
 
-class Speller:
-    """Corrects an unknown word to the one known word one edit away, if there is one."""
+def speller_words(vocabulary: Iterable[str]) -> dict[str, list[str]]:
+    """The words of ``vocabulary`` the speller may correct to, by first letter."""
+    by_letter: dict[str, list[str]] = {}
+    for w in vocabulary:
+        if len(w) >= FUZZY_MIN_LEN and w.isalpha():
+            by_letter.setdefault(w[0], []).append(w)
+    return by_letter
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+
+def deletion_index(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each string one deletion away from one of ``words`` -> those words, sorted."""
+    deletions: dict[str, set[str]] = {}
+    for w in words:
+        for i in range(len(w)):
+            deletions.setdefault(w[:i] + w[i + 1 :], set()).add(w)
+    return {k: tuple(sorted(v)) for k, v in deletions.items()}
+
+
+class Speller:
+    """Corrects an unknown word to the one known word one edit away, if there is one.
+
+    The deletion index of the words of one first letter is built when first needed, or read
+    from ``prebuilt`` (a letter -> its :func:`deletion_index` of :func:`speller_words`: the
+    packaged phrase index has them).
+    """
+
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        prebuilt: Callable[[str], dict[str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self.vocab = frozenset(vocabulary)
-        self._by_letter: dict[str, list[str]] = {}
-        for w in self.vocab:
-            if len(w) >= FUZZY_MIN_LEN and w.isalpha():
-                self._by_letter.setdefault(w[0], []).append(w)
-        # The deletion index of the words of one first letter, built when first needed.
+        self._prebuilt = prebuilt
+        self._by_letter: dict[str, list[str]] | None = None
         self._deletions: dict[str, dict[str, tuple[str, ...]]] = {}
         self._seen: dict[str, str] = {}
 
     def _index(self, letter: str) -> dict[str, tuple[str, ...]]:
         index = self._deletions.get(letter)
         if index is None:
-            deletions: dict[str, set[str]] = {}
-            for w in self._by_letter.get(letter, ()):
-                for i in range(len(w)):
-                    deletions.setdefault(w[:i] + w[i + 1 :], set()).add(w)
-            index = self._deletions[letter] = {k: tuple(sorted(v)) for k, v in deletions.items()}
+            if self._prebuilt is not None:
+                index = self._prebuilt(letter)
+            else:
+                if self._by_letter is None:
+                    self._by_letter = speller_words(self.vocab)
+                index = deletion_index(self._by_letter.get(letter, ()))
+            self._deletions[letter] = index
         return index
 
     def correct(self, word: str) -> str:
