@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "af0a526323359191943d4458f0895a3a72caa52a8725a312cbe7174c80011498"
+MANIFEST_SHA256 = "e943e42e8e8eeb2bd441a363ac960d9c95465708204119341792b04493488fa7"
