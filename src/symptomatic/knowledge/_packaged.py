@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "e943e42e8e8eeb2bd441a363ac960d9c95465708204119341792b04493488fa7"
+MANIFEST_SHA256 = "8dfbe769098cbb5273e9c31e8302453e535868fdd46408d0d20138df0db53849"
