@@ -93,6 +93,21 @@ def test_a_question_drops_the_illness_of_its_own_clause(
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "overdose"),
+    [
+        ("I took 12 paracetamol today, is that bad?", "en", True),
+        ("j'ai pris 10 doliprane 1000 sur la journée, c'est grave ?", "fr", True),
+        ("I take 2 paracetamol a day, is that ok?", "en", False),
+    ],
+)
+def test_a_count_stated_before_a_question_still_counts(
+    kb: KnowledgeBase, text: str, lang: str, overdose: bool
+) -> None:
+    """What a number states is not named in the question that follows it."""
+    assert (("overdose", "present") in read(kb, text, lang)) is overdose
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [("my chest is fine, my throat hurts", "en"), ("la poitrine ça va, j'ai mal à la gorge", "fr")],
 )

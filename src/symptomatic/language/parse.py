@@ -159,7 +159,10 @@ def parse(
     )
     numbers = read_numbers(clean, lang, fever=roles.fever, intensity=roles.intensity)
     findings = _with_numbers(findings, numbers.findings, all_toks, roles)
-    findings = _not_in_questions(kb, resolve(kb, findings), clean, all_toks, comp.questions)
+    counted = [(f.evidence, f.span) for f in numbers.findings if f.span]
+    findings = _not_in_questions(
+        kb, resolve(kb, findings), clean, all_toks, comp.questions, counted=counted
+    )
     possible = {(m.start, m.end) for m in main if "possible" in m.cats and not (_NOT_SAID & m.cats)}
     hedged = [f for f in findings if f.status == "unknown" and f.span in possible]
     said = frozenset(
@@ -315,21 +318,36 @@ def _not_in_questions(
     text: str,
     all_toks: Sequence[Token],
     questions: Trie,
+    *,
+    counted: Sequence[tuple[str, tuple[int, int]]] = (),
 ) -> list[Finding]:
     """Drop the illnesses and risk factors (history evidences) named in a question or a
     worry ("could it be the flu?", "I'm scared it's cancer"): naming one is not having it.
-    Symptoms said in a question still count ("is a cough for 3 weeks normal?"). Clauses
-    are the tokens' own (so "38.5" does not end one)."""
+    Symptoms said in a question still count ("is a cough for 3 weeks normal?"), and so does
+    what a number states (``counted``: evidence and span of each finding read from a number,
+    "I took 12 paracetamol, is that bad?"). Clauses are the tokens' own (so "38.5" does not
+    end one)."""
     if not any(f.span and kb.evidence_by_id[f.evidence].history for f in findings):
         return findings
     asked = _asked(text, all_toks, questions)
     if not asked:
         return findings
     clause_at = _Clauses(all_toks)
+
+    def stated(f: Finding) -> bool:
+        return f.span is not None and any(
+            e == f.evidence and s < f.span[1] and f.span[0] < t for e, (s, t) in counted
+        )
+
     return [
         f
         for f in findings
-        if not (f.span and kb.evidence_by_id[f.evidence].history and clause_at(f.span) in asked)
+        if not (
+            f.span
+            and kb.evidence_by_id[f.evidence].history
+            and clause_at(f.span) in asked
+            and not stated(f)
+        )
     ]
 
 
