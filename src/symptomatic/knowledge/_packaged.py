@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "8dfbe769098cbb5273e9c31e8302453e535868fdd46408d0d20138df0db53849"
+MANIFEST_SHA256 = "c9234ccec7c41218af883014a056b0931de9a9c0309c8685645cb2886ca5aefd"
