@@ -47,6 +47,26 @@ def test_everyday_descriptions_are_read(kb: KnowledgeBase, text: str, lang: str,
     assert (want, "present") in read(kb, text, lang)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "part"),
+    [
+        ("my hand is swollen and throbbing", "en", "hand"),
+        ("my knee is red and swollen and so painful", "en", "knee"),
+        ("j'ai le genou gonflé et ça fait très mal", "fr", "knee"),
+    ],
+)
+def test_a_place_said_of_a_swelling_is_where_the_pain_of_its_clause_is(
+    kb: KnowledgeBase, text: str, lang: str, part: str
+) -> None:
+    got = places(kb, text, lang)
+    assert got and all(part in v and s == "present" for v, s in got.items()), got
+
+
+def test_a_pain_with_a_place_of_its_own_does_not_take_another(kb: KnowledgeBase) -> None:
+    got = places(kb, "a rash on my arm and my head hurts")
+    assert got and not any("arm" in v for v in got), got
+
+
 def test_sinus_pain_by_where_it_hurts(kb: KnowledgeBase) -> None:
     got = places(kb, "pain in my cheeks and forehead, worse when I bend forward")
     assert {"forehead", "left-cheek", "right-cheek"} <= set(got)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from symptomatic._types import Finding, Status
@@ -241,6 +242,36 @@ def to_findings(
         values = _side(kb, all_toks, m, tuple(locs), sides)
         surface = text[m.start : m.end]
         out += [_finding(target, status, v, m, surface) for v in values]
+    return out + _shared_places(roles, parents, out, all_toks)
+
+
+def _shared_places(
+    roles: Roles,
+    parents: Mapping[str, _Nearest],
+    found: Sequence[Finding],
+    all_toks: Sequence[Token],
+) -> list[Finding]:
+    """A place said of one located symptom is also where the other located symptoms of
+    its clause are, when they have no place anywhere in the text: "my hand is swollen and
+    throbbing" is pain in the hand too; "a rash on my arm and my head hurts" is not pain in
+    the arm. ``found`` are the findings read so far."""
+    code_of = {loc: code for code, loc in roles.location_of.items()}
+    clause_at = {t.start: t.clause for t in all_toks}
+    placed: dict[int, dict[str, Finding]] = {}
+    for f in found:
+        if f.evidence in code_of and f.status == "present" and f.value and f.span:
+            clause = clause_at.get(f.span[0])
+            if clause is not None:
+                placed.setdefault(clause, {}).setdefault(f.value, f)
+    has_place = {f.evidence for f in found}
+    out: list[Finding] = []
+    for code, index in parents.items():
+        if roles.location_of[code] in has_place:
+            continue
+        clauses = {pm.clause for _, _, pm, st in index._items if st == "present"}
+        for clause in sorted(clauses & placed.keys()):
+            for value, f in placed[clause].items():
+                out.append(replace(f, evidence=roles.location_of[code], value=value))
     return out
 
 
