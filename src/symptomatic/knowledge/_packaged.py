@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "c9234ccec7c41218af883014a056b0931de9a9c0309c8685645cb2886ca5aefd"
+MANIFEST_SHA256 = "0802ff6e03a2fb6b29c7cb90e1fce310eb5efaeeb38f38f665acae6ac5d33537"
