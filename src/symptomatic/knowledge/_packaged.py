@@ -3,4 +3,4 @@
 The sha256 of the packaged ``compiled/manifest.json``, checked at every load.
 """
 
-MANIFEST_SHA256 = "0802ff6e03a2fb6b29c7cb90e1fce310eb5efaeeb38f38f665acae6ac5d33537"
+MANIFEST_SHA256 = "83b62960ec20172a4ecea0869b8665041773350479416c5e47c72bf2f46ee1bd"
