@@ -50,19 +50,10 @@ import numpy as np  # noqa: E402
 
 from symptomatic import Checker, Finding, Interview, InterviewPolicy  # noqa: E402
 from symptomatic._runtime import tune_process  # noqa: E402
+from symptomatic.bench._timing import timings  # noqa: E402
 from symptomatic.bench.ddxplus import read_patients  # noqa: E402
 from symptomatic.engine import compile_questions, encode, posterior  # noqa: E402
 from symptomatic.engine.interview import select  # noqa: E402
-
-
-def timings(fn: Callable[[], object], repeat: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def median_us(fn: Callable[[], object], repeat: int) -> float:

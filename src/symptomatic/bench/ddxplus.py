@@ -225,15 +225,10 @@ def top_k_accuracy(probs: np.ndarray, truth: np.ndarray, k: int) -> float:
 def _median_rate(fn: Callable[[], object], n: int, passes: int = 5) -> float:
     """Cases per second: one warm-up call, then the median of ``passes`` timed calls."""
     import statistics
-    import time
 
-    fn()
-    times = []
-    for _ in range(passes):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return n / max(statistics.median(times), 1e-9)
+    from symptomatic.bench._timing import timings
+
+    return n / max(statistics.median(timings(fn, passes)), 1e-9)
 
 
 def batch_speed(model: CompiledModel, enc: Encoded) -> dict[str, float | str]:
