@@ -47,18 +47,6 @@ def _count(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-#: The commands and their one-line help, in the order ``--help`` lists them.
-COMMANDS = {
-    "check": "differential and care level for one case",
-    "conditions": "list the conditions the model knows",
-    "evidences": "list or search the evidences (symptoms, history)",
-    "validate": "validate the knowledge base and the language data",
-    "interview": "answer a few questions, one at a time",
-    "bench": "benchmarks",
-    "serve": "run the HTTP service and web page (needs the web extra)",
-}
-
-
 def _command_of(argv: Sequence[str]) -> str | None:
     """The command ``argv`` names (after the global options), or None if it is not clear."""
     i = 0
@@ -83,9 +71,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print version and knowledge base")
     p.add_argument("--kb", metavar="DIR", help="use the knowledge base in DIR")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, text in COMMANDS.items():
+    for name, (text, add_options) in COMMANDS.items():
         if only is None or name == only:
-            _ADD[name](sub.add_parser(name, help=text))
+            add_options(sub.add_parser(name, help=text))
         else:
             sub.add_parser(name, help=text, add_help=False)
     return p
@@ -171,15 +159,16 @@ def _add_serve(sv: argparse.ArgumentParser) -> None:
     add_arguments(sv)
 
 
-#: How each command's options are added.
-_ADD: dict[str, Callable[[argparse.ArgumentParser], None]] = {
-    "check": _add_check,
-    "conditions": _add_conditions,
-    "evidences": _add_evidences,
-    "validate": _add_nothing,
-    "interview": _add_interview,
-    "bench": _add_bench,
-    "serve": _add_serve,
+#: The commands in the order ``--help`` lists them: their one-line help and how their
+#: options are added.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "check": ("differential and care level for one case", _add_check),
+    "conditions": ("list the conditions the model knows", _add_conditions),
+    "evidences": ("list or search the evidences (symptoms, history)", _add_evidences),
+    "validate": ("validate the knowledge base and the language data", _add_nothing),
+    "interview": ("answer a few questions, one at a time", _add_interview),
+    "bench": ("benchmarks", _add_bench),
+    "serve": ("run the HTTP service and web page (needs the web extra)", _add_serve),
 }
 
 
